@@ -1,0 +1,46 @@
+"""Each critical quality check fails on its bad case and passes a good grant."""
+
+from datetime import date
+
+import pytest
+
+from reporting.opendata.quality import check_award_date, critical_problems
+
+GOOD = {
+    "id": "360G-wirral-GR-1",
+    "title": "Saturday kitchen",
+    "description": "Cooking with families.",
+    "amountAwarded": 2500,
+    "awardDate": "2025-05-01",
+    "recipientOrganization": [{"id": "GB-CHC-1012345", "name": "A Charity"}],
+    "fundingOrganization": [{"id": "GB-LAE-WRL", "name": "Wirral Council"}],
+}
+
+
+def test_a_good_grant_has_no_critical_problems():
+    assert critical_problems([GOOD]) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"amountAwarded": 0}, "zero_amount"),
+        ({"recipientOrganization": [{"id": "GB-CHC-12AB", "name": "X"}]}, "malformed_org_id"),
+        ({"recipientOrganization": [{"id": "GB-COH-123", "name": "X"}]}, "malformed_org_id"),
+        ({"recipientOrganization": [{"id": "GB-SC-012345", "name": "X"}]}, "malformed_org_id"),
+        ({"id": "360G-wirral-GR-1\n"}, "line_break_in_id"),
+        ({"recipientOrganization": [{"id": "GB-CHC-1012345\r", "name": "X"}]}, "line_break_in_id"),
+        ({"description": "Ask sam@example.org for details"}, "email_in_text"),
+        ({"title": "Contact kitchen@group.org.uk"}, "email_in_text"),
+        ({"awardDate": "1925-05-01"}, "award_date_far_past"),
+        ({"awardDate": "2099-05-01"}, "award_date_far_future"),
+    ],
+)
+def test_each_critical_check_catches_its_case(change, code):
+    problems = critical_problems([{**GOOD, **change}])
+    assert code in [p.code for p in problems]
+    assert all(p.message.startswith(GOOD["id"][:10]) for p in problems)
+
+
+def test_award_dates_within_a_year_ahead_are_accepted():
+    assert list(check_award_date({"awardDate": "2026-06-01"}, today=date(2025, 7, 1))) == []
