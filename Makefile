@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test install migrate bench fuzz lint schema clean
+.PHONY: demo test install migrate bench lint schema clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -36,3 +36,8 @@ schema: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var .pytest_cache .ruff_cache
+
+# Benchmarks against PostgreSQL (DATABASE_URL, default alliance_bench on 127.0.0.1);
+# rewrites bench/RESULTS.md. BENCH_ARGS=--quick for a smaller run.
+bench: install
+	$(PY) -m bench.run $(BENCH_ARGS)

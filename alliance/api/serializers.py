@@ -61,6 +61,18 @@ class OrganisationSerializer(StrictModelSerializer):
         }
 
 
+class OrganisationSummarySerializer(serializers.ModelSerializer):
+    """A row of the register's list; the detail has every field."""
+
+    ward = serializers.CharField(source="ward.code", default=None)
+    ward_name = serializers.CharField(source="ward.name", default=None)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "legal_form", "org_id", "ward", "ward_name", "town"]
+        read_only_fields = fields
+
+
 class MembershipSerializer(StrictModelSerializer):
     email = serializers.EmailField(source="user.email")
     full_name = serializers.CharField(

@@ -15,13 +15,14 @@ from alliance.api.serializers import (
     MembershipSerializer,
     MeSerializer,
     OrganisationSerializer,
+    OrganisationSummarySerializer,
     RegistrationResultSerializer,
     RegistrationSerializer,
     TokenRequestSerializer,
     TokenSerializer,
     WardSerializer,
 )
-from alliance.models import Membership, Organisation, Ward
+from alliance.models import Membership, Organisation, User, Ward
 from alliance.services.memberships import (
     membership_add,
     membership_remove,
@@ -60,6 +61,9 @@ class OrganisationViewSet(
 
     def get_queryset(self):
         return Organisation.objects.visible_to(self.request.user).select_related("ward")
+
+    def get_serializer_class(self):
+        return OrganisationSummarySerializer if self.action == "list" else OrganisationSerializer
 
     def perform_create(self, serializer):
         serializer.instance = organisation_create(
@@ -125,11 +129,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
-        user = (
-            type(request.user)
-            .objects.prefetch_related("memberships__organisation")
-            .get(pk=request.user.pk)
-        )
+        user = User.objects.prefetch_related("memberships__organisation").get(pk=request.user.pk)
         return Response(MeSerializer(user).data)
 
 
@@ -154,7 +154,7 @@ class RegisterView(APIView):
                 organisation=dict(data["organisation"]),
             )
             token = Token.objects.create(user=user)
-        user = type(user).objects.prefetch_related("memberships__organisation").get(pk=user.pk)
+        user = User.objects.prefetch_related("memberships__organisation").get(pk=user.pk)
         body = RegistrationResultSerializer(
             {"token": token.key, "user": user, "organisation": organisation}
         ).data

@@ -70,3 +70,11 @@ def test_sign_in_attempts_are_throttled(api):
     finally:
         ScopedRateThrottle.THROTTLE_RATES = original
     assert codes == [400, 400, 400, 429]
+
+
+def test_a_browser_session_reads_its_own_profile(client):
+    user = UserFactory(email="browser@example.org")
+    client.force_login(user)
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 200
+    assert response.json()["email"] == "browser@example.org"

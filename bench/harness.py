@@ -1,0 +1,102 @@
+"""Timing and reporting for `make bench`.
+
+Every figure is a ratio to a baseline measured in the same run, on the same machine and
+the same rows, so that a slow machine or a busy neighbour moves both sides together.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+@dataclass
+class Figure:
+    """One measured figure: `value` against `baseline`, both in `unit`."""
+
+    section: str
+    name: str
+    value: float
+    baseline: float | None
+    unit: str
+    baseline_name: str = ""
+    target: str = ""
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.baseline:
+            return None
+        return self.value / self.baseline
+
+    def row(self) -> str:
+        ratio = f"{self.ratio:.2f}×" if self.ratio is not None else "–"
+        baseline = f"{self.baseline:.4g} {self.unit}" if self.baseline is not None else "–"
+        return (
+            f"| {self.name} | {self.value:.4g} {self.unit} | {baseline} ({self.baseline_name}) "
+            f"| **{ratio}** | {self.target} | {self.note} |"
+        )
+
+
+def timings(fn: Callable[[], object], *, repeat: int, warmup: int = 2) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def p50(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def machine() -> str:
+    cores = os.cpu_count()
+    memory = ""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            kib = int(meminfo.readline().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB memory"
+    except OSError:
+        pass
+    return f"{platform.machine()}, {cores} cores{memory}, Python {platform.python_version()}"
+
+
+def write(figures: list[Figure], *, command: str, database: str, notes: list[str]) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Made by `{command}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        f"Machine: {machine()}. Database: {database}.",
+        "",
+        "Each figure is a ratio to a baseline measured in the same run over the same rows.",
+        "",
+    ]
+    for section in dict.fromkeys(f.section for f in figures):
+        lines += [
+            f"## {section}",
+            "",
+            "| figure | measured | baseline | ratio | target | note |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        lines += [f.row() for f in figures if f.section == section]
+        lines.append("")
+    if notes:
+        lines += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
