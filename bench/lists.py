@@ -13,7 +13,10 @@ SECTION = "List endpoints (in-process, page size 50)"
 NOTES = [
     "List latency is measured in-process with Django's test client (full middleware, "
     "session auth, serialisation), against `GET /api/v1/me/` as the trivial authenticated "
-    "baseline."
+    "baseline.",
+    "Data is loaded in bulk and then `VACUUM ANALYZE`d, as autovacuum would do on a live "
+    "system; without it the register's count and ordered page fall back to sequential scans "
+    "(measured 2.4× before, against 1.75× after, with the `organisation_name_order` index).",
 ]
 
 
@@ -96,8 +99,9 @@ def list_figures(*, label: str, url: str, client: Client, repeat: int) -> list[F
     ]
 
 
-def run(args) -> list[Figure]:
+def run(args, *, prepared) -> list[Figure]:
     _organisations(2_000 if args.quick else 20_000)
+    prepared()
     client = Client()
     client.force_login(_commissioner())
     repeat = 30 if args.quick else 200

@@ -13,7 +13,8 @@ import os
 import sys
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/alliance_bench"
-# Each module has `run(args) -> list[Figure]` and, optionally, `NOTES`.
+# Each module has `run(args, *, prepared) -> list[Figure]` (calling `prepared()` once its
+# data is loaded) and, optionally, `NOTES`.
 BENCHMARKS = ["bench.lists"]
 
 
@@ -36,6 +37,14 @@ def _ensure_database(url: str) -> None:
         ).fetchone()
         if not exists:
             admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def _analyse() -> None:
+    """Refresh statistics and the visibility map after bulk loads, as autovacuum would in time."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         module = importlib.import_module(name)
         print(f"== {name}", flush=True)
-        produced = module.run(args)
+        produced = module.run(args, prepared=_analyse)
         for figure in produced:
             print(
                 f"   {figure.name}: {figure.value:.4g} {figure.unit}"

@@ -99,6 +99,8 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        # The register is listed in this order: a page is read from the index, not sorted.
+        indexes = [models.Index(fields=["name", "id"], name="organisation_name_order")]
         constraints = [
             # One record per registered body: a second registration is a mistake to stop.
             models.UniqueConstraint(
