@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test install migrate bench lint schema clean
+.PHONY: demo test install migrate bench fuzz lint schema clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -41,3 +41,7 @@ clean:
 # rewrites bench/RESULTS.md. BENCH_ARGS=--quick for a smaller run.
 bench: install
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# A long fuzzing run of the whole API from its OpenAPI schema (a short one is in make test).
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} FUZZ_RANDOM=1 $(PY) -m pytest tests/test_fuzz.py -p no:logging

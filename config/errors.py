@@ -156,3 +156,39 @@ def api_exception_handler(exc, context):
         message=" ".join(messages),
     )
     return response
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception=None):
+    """A URL that matches nothing: JSON under /api/, the usual page elsewhere."""
+    if _wants_json(request):
+        from django.http import JsonResponse
+
+        body = error_body(
+            status_code=404,
+            code="not_found",
+            message="Not found: it does not exist, or you cannot see it.",
+        )
+        return JsonResponse(body, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def server_error(request):
+    """An unexpected failure: nothing about it is shown, and it is logged for us."""
+    if _wants_json(request):
+        from django.http import JsonResponse
+
+        body = error_body(
+            status_code=500,
+            code="server_error",
+            message="Something went wrong on our side and it has been logged. Please try again.",
+        )
+        return JsonResponse(body, status=500)
+    from django.views.defaults import server_error as default_server_error
+
+    return default_server_error(request)

@@ -45,6 +45,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes += ["403"]
         if "{" in self.path:
             codes.append("404")
+        if self.view.get_throttles():
+            codes.append("429")
         for code in codes:
             responses.setdefault(code, self._get_response_for_code(ErrorResponseSerializer, code))
         return responses

@@ -19,3 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
 ]
+
+handler404 = "config.errors.not_found"
+handler500 = "config.errors.server_error"

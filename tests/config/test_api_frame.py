@@ -73,3 +73,12 @@ def test_one_failing_subscriber_does_not_stop_the_others(django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         events.publish_on_commit(_Happened(thing_id=3))
     assert _Happened(thing_id=3) in seen
+
+
+def test_an_api_url_that_matches_nothing_answers_json_not_html(member):
+    from tests.conftest import client_for
+
+    response = client_for(member).get("/api/v1/organisations/not-a-number/members/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found"
