@@ -37,7 +37,21 @@ def fuzz_world(db):
 
 
 @pytest.fixture
-def api_schema(fuzz_world):
+def wsgi_keeps_the_test_connection():
+    """Django's test client stops each request from closing the database connection that
+    holds the test's transaction; schemathesis calls the WSGI app directly, so do the same."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(fuzz_world, wsgi_keeps_the_test_connection):
     from config.wsgi import application
 
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
