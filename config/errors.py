@@ -158,21 +158,17 @@ def api_exception_handler(exc, context):
     return response
 
 
-def _wants_json(request) -> bool:
-    return request.path.startswith("/api/")
+def _json_error(status_code: int, code: str, message: str):
+    from django.http import JsonResponse
+
+    body = error_body(status_code=status_code, code=code, message=message)
+    return JsonResponse(body, status=status_code)
 
 
 def not_found(request, exception=None):
     """A URL that matches nothing: JSON under /api/, the usual page elsewhere."""
-    if _wants_json(request):
-        from django.http import JsonResponse
-
-        body = error_body(
-            status_code=404,
-            code="not_found",
-            message="Not found: it does not exist, or you cannot see it.",
-        )
-        return JsonResponse(body, status=404)
+    if request.path.startswith("/api/"):
+        return _json_error(404, "not_found", "Not found: it does not exist, or you cannot see it.")
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
@@ -180,15 +176,12 @@ def not_found(request, exception=None):
 
 def server_error(request):
     """An unexpected failure: nothing about it is shown, and it is logged for us."""
-    if _wants_json(request):
-        from django.http import JsonResponse
-
-        body = error_body(
-            status_code=500,
-            code="server_error",
-            message="Something went wrong on our side and it has been logged. Please try again.",
+    if request.path.startswith("/api/"):
+        return _json_error(
+            500,
+            "server_error",
+            "Something went wrong on our side and it has been logged. Please try again.",
         )
-        return JsonResponse(body, status=500)
     from django.views.defaults import server_error as default_server_error
 
     return default_server_error(request)

@@ -2,6 +2,7 @@ from django.contrib.auth import authenticate
 from rest_framework import serializers
 
 from alliance.models import Membership, Organisation, Role, User, Ward
+from alliance.services.organisations import EDITABLE_FIELDS
 from config.api import StrictModelSerializer, StrictSerializer
 
 
@@ -26,25 +27,10 @@ class OrganisationSerializer(StrictModelSerializer):
         model = Organisation
         fields = [
             "id",
-            "name",
-            "legal_form",
-            "legal_form_label",
-            "charity_number",
-            "company_number",
-            "local_authority_code",
             "org_id",
-            "latest_annual_income",
-            "income_year_end",
-            "address_line_1",
-            "address_line_2",
-            "town",
-            "postcode",
-            "ward",
+            *EDITABLE_FIELDS,
+            "legal_form_label",
             "ward_name",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "values_signed_on",
             "created_at",
             "updated_at",
         ]
