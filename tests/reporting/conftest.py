@@ -75,3 +75,9 @@ def celery_broker(url: str):
     finally:
         app.conf.broker_url, app.conf.task_always_eager = saved
         reset_pools()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Files jobs make go to a fresh folder per test, never into the working tree.
+    settings.MEDIA_ROOT = tmp_path / "media"
