@@ -62,8 +62,7 @@ def celery_broker(url: str):
 
     def reset_pools():
         # Connections and producers are pooled per app; drop them so the new URL is used.
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # (Not closed: kombu shares pools between apps by URL, and may reuse them.)
         app._pool = None
         app.amqp._producer_pool = None
 
