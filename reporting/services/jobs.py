@@ -13,6 +13,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -110,6 +111,11 @@ def _claim(job_id: int) -> uuid.UUID | None:
 def _person_readable(exc: Exception) -> str:
     if isinstance(exc, DomainError):
         text = exc.message
+    elif isinstance(exc, SoftTimeLimitExceeded):
+        text = (
+            f"It ran out of time: a job may run for {settings.CELERY_TASK_SOFT_TIME_LIMIT} "
+            "seconds. Retry it when the system is less busy, or report it if it happens again."
+        )
     else:
         text = f"The job stopped with an unexpected error ({exc.__class__.__name__}: {exc})."
     return text[:_ERROR_LIMIT]

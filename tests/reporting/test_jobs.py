@@ -355,3 +355,17 @@ def test_simultaneous_deliveries_run_the_handler_once(recorder):
     job.refresh_from_db()
     assert job.state == JobState.SUCCEEDED
     assert JobEvent.objects.filter(job=job, to_state=JobState.RUNNING).count() == 1
+
+
+def test_a_job_that_runs_out_of_time_says_so(recorder, settings):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def out_of_time(call):
+        raise SoftTimeLimitExceeded()
+
+    recorder.during = out_of_time
+    job = JobFactory(kind="recorded", key="recorded:slow")
+    job_run(job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED
+    assert job.error.startswith("It ran out of time")
