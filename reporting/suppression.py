@@ -291,9 +291,11 @@ def _linked(grid: _Grid, hidden: dict[Position, str], order: list[Position]) -> 
 
     closing = [p for p in visible if joins(p)]
     # If no single cell closes a loop, grow the bridge's side by its smallest neighbour.
+    # There always is one: adding side A's row equations and subtracting its column
+    # equations gives the bridge's value from the visible cells touching A alone, so if
+    # all of those were zero the bridge would be zero, and zeros are never hidden.
     candidates = closing or [p for p in visible if touches_a(p)]
-    if not candidates:
-        return False
+    assert candidates, "a hidden bridge always has a visible non-zero neighbour"
     choice = min(candidates, key=lambda p: (grid.value(p), p))
     hidden[choice] = LINKED
     order.append(choice)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.errors import Conflict, NotAllowed
+from config.schema import ErrorResponseSerializer
 from reporting import kinds
 from reporting.api.filters import JobFilter
 from reporting.api.serializers import JobDetailSerializer, JobSerializer, NoOptionsSerializer
@@ -47,7 +48,8 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         responses={
             (200, "application/octet-stream"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The file the job made"
-            )
+            ),
+            409: OpenApiResponse(ErrorResponseSerializer, description="Not ready yet"),
         }
     )
     @action(detail=True, methods=["get"])

@@ -34,7 +34,7 @@ FAST = 2.0
 
 @pytest.mark.django_db
 def test_a_request_answers_quickly_when_the_broker_is_down_and_the_job_waits(
-    commissioner, recorder, django_capture_on_commit_callbacks
+    commissioner, django_capture_on_commit_callbacks
 ):
     with celery_broker(f"redis://127.0.0.1:{closed_port()}/0"):
         started = time.monotonic()
