@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 
 from alliance.admin import CommissionersOnly
 from config.errors import DomainError
-from reporting.models import Job, JobEvent
+from reporting.models import Job, JobEvent, JobRequest
 from reporting.services.jobs import job_retry
 
 
@@ -16,6 +16,18 @@ class JobEventInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class JobRequestInline(admin.TabularInline):
+    model = JobRequest
+    fields = ["user", "at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Asked for by"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -43,7 +55,7 @@ class JobAdmin(CommissionersOnly, admin.ModelAdmin):
         "file",
     ]
     fields = readonly_fields
-    inlines = [JobEventInline]
+    inlines = [JobRequestInline, JobEventInline]
     actions = ["retry_jobs"]
     list_select_related = ["requested_by"]
 

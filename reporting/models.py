@@ -81,6 +81,24 @@ class Job(models.Model):
         return f"{self.kind} #{self.pk} ({self.state})"
 
 
+class JobRequest(models.Model):
+    """Each person who asked for a job. All of them may follow it: a second person asking
+    for work already queued is given the same job, and must be able to read it."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "user"], name="job_request_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} asked for job {self.job_id}"
+
+
 class JobEvent(models.Model):
     """Every change of a job's state (rule 16): who, when, from, to and why.
 

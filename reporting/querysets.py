@@ -7,9 +7,11 @@ from alliance import access
 
 class JobQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The person who asked for a job sees it; commissioners see every job."""
+        """Those who asked for a job see it; commissioners see every job."""
+        from reporting.models import JobRequest
+
         if not user.is_authenticated:
             return self.none()
         if access.is_commissioner(user):
             return self
-        return self.filter(requested_by_id=user.pk)
+        return self.filter(pk__in=JobRequest.objects.filter(user_id=user.pk).values("job_id"))

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from reporting.models import Job, JobEvent, JobState
+from reporting.models import ACTIVE_STATES, Job, JobEvent, JobState
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +48,9 @@ def job_dispatch(job_id: int, *, countdown: int | None = None) -> bool:
         )
         return False
     # Marked after publishing: if the broker took it but this update is lost, the job is
-    # sent again later, which the claim makes harmless.
-    Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(dispatched_at=timezone.now())
+    # sent again later, which the claim makes harmless. A worker may have claimed it
+    # already; a job run in-process (no broker) has finished and is left as it is.
+    Job.objects.filter(pk=job_id, state__in=ACTIVE_STATES).update(dispatched_at=timezone.now())
     return True
 
 

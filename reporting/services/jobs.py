@@ -25,7 +25,7 @@ from alliance import access
 from config.errors import Conflict, DomainError, NotAllowed, RuleBroken
 from reporting import kinds
 from reporting.kinds import JobOutcome, TransientJobError
-from reporting.models import ACTIVE_STATES, Job, JobEvent, JobState
+from reporting.models import ACTIVE_STATES, Job, JobEvent, JobRequest, JobState
 
 logger = logging.getLogger(__name__)
 
@@ -68,19 +68,27 @@ def job_request(*, kind: str, key: str, params: dict[str, Any] | None = None, by
     _check_key(kind, key)
     params = dict(params or {})
     with transaction.atomic():
-        existing = Job.objects.filter(key=key, state__in=ACTIVE_STATES).first()
-        if existing is not None:
-            return existing
-        try:
-            with transaction.atomic():
-                job = Job.objects.create(kind=kind, key=key, params=params, requested_by=by)
-                JobEvent.objects.create(
-                    job=job, from_state="", to_state=JobState.QUEUED, actor=by, at=job.created_at
-                )
-        except IntegrityError:
-            # Someone asked for the same work at the same moment and committed first.
-            return Job.objects.get(key=key, state__in=ACTIVE_STATES)
-        transaction.on_commit(lambda: job_dispatch(job.pk))
+        job = Job.objects.filter(key=key, state__in=ACTIVE_STATES).first()
+        if job is None:
+            try:
+                with transaction.atomic():
+                    job = Job.objects.create(kind=kind, key=key, params=params, requested_by=by)
+                    JobEvent.objects.create(
+                        job=job,
+                        from_state="",
+                        to_state=JobState.QUEUED,
+                        actor=by,
+                        at=job.created_at,
+                    )
+            except IntegrityError:
+                # Someone asked for the same work at the same moment and committed first.
+                job = Job.objects.get(key=key, state__in=ACTIVE_STATES)
+            else:
+                queued = job
+                transaction.on_commit(lambda: job_dispatch(queued.pk))
+        if by is not None:
+            # Whoever asked may follow the job, even one somebody else asked for first.
+            JobRequest.objects.get_or_create(job=job, user=by)
     return job
 
 

@@ -236,3 +236,17 @@ def test_the_job_detail_costs_the_same_queries_however_many_events(
     with django_assert_num_queries(3):
         response = client_for(member).get(f"/api/v1/jobs/{job.pk}/")
     assert len(response.json()["events"]) == 30
+
+
+def test_whoever_asked_for_work_already_queued_may_follow_that_job(
+    recorder, member, other_member, outsider, django_capture_on_commit_callbacks
+):
+    from reporting.services.jobs import job_request
+
+    with django_capture_on_commit_callbacks(execute=False):
+        first = job_request(kind="recorded", key="recorded:shared", by=member)
+        second = job_request(kind="recorded", key="recorded:shared", by=other_member)
+    assert second.pk == first.pk
+    assert second.requested_by == member
+    assert client_for(other_member).get(f"/api/v1/jobs/{first.pk}/").status_code == 200
+    assert client_for(outsider).get(f"/api/v1/jobs/{first.pk}/").status_code == 404

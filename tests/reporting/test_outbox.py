@@ -223,11 +223,10 @@ def test_a_real_worker_runs_a_requested_job_through_real_redis(
     with celery_broker(clean_redis):
         response = client.post(EXPORT)
         assert response.status_code == 202
-        job = Job.objects.get(pk=response.json()["id"])
-        assert job.dispatched_at is not None  # it reached Redis after commit
-        job = worker.wait_for(job)
+        job = worker.wait_for(Job.objects.get(pk=response.json()["id"]))
     assert job.state == JobState.SUCCEEDED, job.error
     assert job.attempts == 1
+    assert job.dispatched_at is not None  # it went through Redis, after commit
     assert job.result["organisations"] == 2
     download = client.get(f"/api/v1/jobs/{job.pk}/download/")
     assert organisation.org_id in b"".join(download.streaming_content).decode("utf-8-sig")
