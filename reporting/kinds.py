@@ -47,6 +47,8 @@ class JobKind:
     may_request: Callable[[Any], bool] = commissioners_only
     # Who may download its file, checked on top of seeing the job.
     may_download: Callable[[Any], bool] = commissioners_only
+    # Said to someone refused: "only <who> can".
+    who: str = "a commissioner"
 
 
 _kinds: dict[str, JobKind] = {}

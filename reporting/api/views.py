@@ -56,9 +56,10 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def download(self, request, pk=None):
         """The file a job made, for those allowed to download that kind of file."""
         job = self.get_object()
-        if not kinds.get(job.kind).may_download(request.user):
+        kind = kinds.get(job.kind)
+        if not kind.may_download(request.user):
             raise NotAllowed(
-                "You cannot download this file: only a commissioner can.",
+                f"You cannot download this file: only {kind.who} can.",
                 rule="jobs.who_may_download",
             )
         if job.state != JobState.SUCCEEDED:

@@ -17,7 +17,13 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import (
+    IntegrityError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone
 
@@ -62,7 +68,7 @@ def job_request(*, kind: str, key: str, params: dict[str, Any] | None = None, by
     job_kind = kinds.get(kind)
     if by is not None and not job_kind.may_request(by):
         raise NotAllowed(
-            f"You cannot ask for {job_kind.title}: only a commissioner can.",
+            f"You cannot ask for {job_kind.title}: only {job_kind.who} can.",
             rule="jobs.who_may_request",
         )
     _check_key(kind, key)
@@ -150,6 +156,10 @@ def job_run(job_id: int) -> Job | None:
             outcome = JobOutcome(result=outcome)
     except TRANSIENT_ERRORS as exc:
         logger.warning("Job %s hit a transient error: %s", job_id, exc)
+        if isinstance(exc, OperationalError) and not connection.in_atomic_block:
+            # A connection broken by a database restart is replaced before the outcome is
+            # written; if that fails too, the dispatcher finds the job stalled and requeues it.
+            close_old_connections()
         _finish_transient(job, claim, exc)
     except Exception as exc:
         logger.exception("Job %s failed", job_id)

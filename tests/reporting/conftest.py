@@ -40,6 +40,7 @@ def recorder():
         title="a recorded test job",
         handler=handler,
         may_request=lambda user: user.is_authenticated,
+        who="anyone signed in",
     )
     kinds.register(kind)
     yield handler

@@ -374,3 +374,21 @@ def test_a_job_that_runs_out_of_time_says_so(recorder, settings):
     job.refresh_from_db()
     assert job.state == JobState.FAILED
     assert job.error.startswith("It ran out of time")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_blip_during_a_job_is_retried_not_failed(recorder):
+    from django.db import OperationalError
+
+    def database_away(call):
+        if call == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+
+    recorder.during = database_away
+    job = JobFactory(kind="recorded", key="recorded:blip")
+    job_run(job.pk)  # requeued after commit; eager Celery runs the retry at once
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED
+    assert job.attempts == 2
+    retry = job.events.get(from_state="running", to_state="queued")
+    assert "server closed the connection" in retry.comment
