@@ -235,3 +235,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Reporting: background jobs and small-number suppression -----------------------------
+# Counts from 1 to this are published as "c" (DESIGN §3 rule 10).
+SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 5, minimum=1)
+# A job hitting a transient error is tried this many times in all, waiting
+# JOBS_RETRY_BACKOFF seconds, then twice that, and so on (at most an hour).
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3, minimum=1)
+JOBS_RETRY_BACKOFF = env_int("JOBS_RETRY_BACKOFF", 30, minimum=1)
+# A queued job sent this long ago but never started is sent again (its message was lost).
+JOBS_REDISPATCH_AFTER = env_int("JOBS_REDISPATCH_AFTER", 600, minimum=60)
+# A job still running this long after it started has lost its worker: the hard time
+# limit has killed it by then.
+JOBS_STALE_AFTER = CELERY_TASK_TIME_LIMIT + 60
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE["reporting-dispatch-pending-jobs"] = {
+    "task": "reporting.tasks.dispatch_pending_jobs",
+    "schedule": 60.0,
+    # A tick that waited out a broker outage is stale: the next one does the same work.
+    "options": {"expires": 55},
+}

@@ -1,0 +1,78 @@
+"""Admin for commissioners: follow background jobs and retry failed ones.
+
+Jobs are never edited by hand; the one action calls the same service as the API."""
+
+from django.contrib import admin, messages
+
+from alliance.admin import CommissionersOnly
+from config.errors import DomainError
+from reporting.models import Job, JobEvent, JobRequest
+from reporting.services.jobs import job_retry
+
+
+class JobEventInline(admin.TabularInline):
+    model = JobEvent
+    fields = ["at", "from_state", "to_state", "actor", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class JobRequestInline(admin.TabularInline):
+    model = JobRequest
+    fields = ["user", "at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Asked for by"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(CommissionersOnly, admin.ModelAdmin):
+    list_display = ["id", "kind", "key", "state", "attempts", "created_at", "finished_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["key"]
+    readonly_fields = [
+        "kind",
+        "key",
+        "params",
+        "state",
+        "attempts",
+        "requested_by",
+        "created_at",
+        "dispatched_at",
+        "run_after",
+        "started_at",
+        "finished_at",
+        "error",
+        "result",
+        "file",
+    ]
+    fields = readonly_fields
+    inlines = [JobRequestInline, JobEventInline]
+    actions = ["retry_jobs"]
+    list_select_related = ["requested_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Retry the selected failed jobs")
+    def retry_jobs(self, request, queryset):
+        retried = 0
+        for job in queryset.order_by("pk"):
+            try:
+                job_retry(job=job, by=request.user)
+                retried += 1
+            except DomainError as exc:
+                self.message_user(request, f"Job {job.pk}: {exc.message}", level=messages.ERROR)
+        if retried:
+            self.message_user(request, f"{retried} job(s) queued again.", level=messages.SUCCESS)

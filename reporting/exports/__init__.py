@@ -1,0 +1,1 @@
+"""Files produced by jobs: exports of the register and, later, of compiled figures."""

@@ -1,0 +1,16 @@
+"""Celery tasks: thin. They take ids and call a service (CONVENTIONS, "Tasks are thin")."""
+
+from celery import shared_task
+
+from reporting.services.dispatch import jobs_dispatch_pending
+from reporting.services.jobs import job_run
+
+
+@shared_task(ignore_result=True)
+def run_job(job_id: int) -> None:
+    job_run(job_id)
+
+
+@shared_task(ignore_result=True)
+def dispatch_pending_jobs() -> dict:
+    return jobs_dispatch_pending().as_dict()
