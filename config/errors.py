@@ -11,14 +11,18 @@ views never build error responses themselves. Every error answer looks like:
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,17 @@ def _validation_body(detail) -> dict:
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database went away mid-request. Every service runs in one transaction, so
+        # nothing was half-saved; the client may safely try again.
+        logger.warning("Database unavailable during %s: %s", context.get("view"), exc)
+        body = error_body(
+            status_code=503,
+            code="database_unavailable",
+            message="The database is not answering just now. Nothing was saved; please try "
+            "again in a minute.",
+        )
+        return Response(body, status=503, headers={"Retry-After": "30"})
     if isinstance(exc, DomainError):
         body = error_body(
             status_code=exc.status_code,
