@@ -47,3 +47,21 @@ def _deliver(event: DomainEvent) -> None:
             handler(event)
         except Exception:
             logger.exception("Subscriber %r failed on %r", handler, event)
+
+
+# --- grants: published by the grants app, for reporting (fund utilisation, open data) ---
+@dataclass(frozen=True)
+class GrantAwarded(DomainEvent):
+    grant_id: int
+    programme_id: int
+
+
+@dataclass(frozen=True)
+class GrantPaymentRecorded(DomainEvent):
+    grant_id: int
+    payment_id: int
+
+
+@dataclass(frozen=True)
+class GrantReportSubmitted(DomainEvent):
+    grant_id: int

@@ -235,3 +235,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- grants ---------------------------------------------------------------------------------
+# Largest supporting document a group may upload (rule 17).
+GRANTS_MAX_UPLOAD_BYTES = env_int("GRANTS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
