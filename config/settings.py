@@ -239,3 +239,12 @@ LOGGING = {
 # --- grants ---------------------------------------------------------------------------------
 # Largest supporting document a group may upload (rule 17).
 GRANTS_MAX_UPLOAD_BYTES = env_int("GRANTS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
+# One name per choice set in the OpenAPI schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "LegalFormEnum": "alliance.models.people.LegalForm",
+        "AttachmentKindEnum": "grants.models.applications.AttachmentKind",
+        "ReportTierEnum": "grants.models.awards.ReportTier",
+        "DecisionMethodEnum": "grants.models.programmes.DecisionMethod",
+    }
+)

@@ -49,6 +49,4 @@ def require_unconflicted_panel_member(user, application: Application, doing: str
         )
     reason = conflict_reason(user, application)
     if reason:
-        raise NotAllowed(
-            f"{reason} So you cannot {doing}.", rule="grants.conflict_of_interest"
-        )
+        raise NotAllowed(f"{reason} So you cannot {doing}.", rule="grants.conflict_of_interest")

@@ -17,8 +17,9 @@ from grants.money import gbp
 
 def _recipients(organisation_id: int, *also) -> list[str]:
     emails = set(
-        Membership.objects.filter(organisation_id=organisation_id, role__in=APPLYING_ROLES)
-        .values_list("user__email", flat=True)
+        Membership.objects.filter(
+            organisation_id=organisation_id, role__in=APPLYING_ROLES
+        ).values_list("user__email", flat=True)
     )
     emails.update(user.email for user in also if user is not None)
     return sorted(emails)
@@ -60,7 +61,11 @@ def application_decided(application_id: int) -> None:
         body = (
             f"Hello,\n\n{app.organisation.name} has been awarded {gbp(decision.amount)} for "
             f"'{app.title}'.\n"
-            + (f"\nConditions of the grant:\n{decision.conditions}\n" if decision.conditions else "")
+            + (
+                f"\nConditions of the grant:\n{decision.conditions}\n"
+                if decision.conditions
+                else ""
+            )
             + "\nPlease sign in and accept the grant so that we can pay it.\n\n"
             + _link(app.pk)
             + "\n"

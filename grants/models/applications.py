@@ -35,9 +35,7 @@ class FamilyTheme(models.TextChoices):
 class Application(models.Model):
     """A group's request for a grant. A draft keeps whatever was typed, however partial."""
 
-    round = models.ForeignKey(
-        "grants.Round", on_delete=models.PROTECT, related_name="applications"
-    )
+    round = models.ForeignKey("grants.Round", on_delete=models.PROTECT, related_name="applications")
     organisation = models.ForeignKey(
         "alliance.Organisation", on_delete=models.PROTECT, related_name="grant_applications"
     )

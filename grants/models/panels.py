@@ -83,7 +83,9 @@ class Vote(models.Model):
     class Meta:
         ordering = ["round_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "voter"], name="vote_once_per_application")
+            models.UniqueConstraint(
+                fields=["application", "voter"], name="vote_once_per_application"
+            )
         ]
 
     def __str__(self) -> str:

@@ -60,7 +60,9 @@ class Programme(models.Model):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(budget__gte=0), name="programme_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(budget__gte=0), name="programme_budget_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(awarded_total__gte=0) & Q(awarded_total__lte=F("budget")),
                 name="programme_awarded_within_budget",

@@ -125,7 +125,11 @@ def application_submit(*, application: Application, by: User) -> Application:
         locked._history_user = by
         locked.save(update_fields=["status", "submitted_at", "updated_at"])
         record_event(
-            application=locked, action="submitted", by=by, from_status="draft", to_status="submitted"
+            application=locked,
+            action="submitted",
+            by=by,
+            from_status="draft",
+            to_status="submitted",
         )
         transaction.on_commit(lambda: notifications.application_submitted(locked.pk))
     return locked
@@ -153,8 +157,7 @@ def application_withdraw(*, application: Application, by: User, reason: str = ""
             return locked
         if locked.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
             raise Conflict(
-                "A decision has already been made on this application, so it cannot be "
-                "withdrawn.",
+                "A decision has already been made on this application, so it cannot be withdrawn.",
                 rule="grants.withdraw_before_decision",
             )
         before = locked.status

@@ -81,9 +81,7 @@ def decide_locked(
 ) -> Decision:
     """The decision itself; the caller holds the programme, round and application locks."""
     if application.status in (ApplicationStatus.AWARDED, ApplicationStatus.DECLINED):
-        raise Conflict(
-            "This application has already been decided.", rule="grants.decided_once"
-        )
+        raise Conflict("This application has already been decided.", rule="grants.decided_once")
     if application.status != ApplicationStatus.SUBMITTED:
         raise RuleBroken(
             f"This application is {application.get_status_display().lower()}; only a "
@@ -122,7 +120,9 @@ def decide_locked(
     decision.save()
     before = application.status
     application.status = (
-        ApplicationStatus.AWARDED if outcome == DecisionOutcome.AWARD else ApplicationStatus.DECLINED
+        ApplicationStatus.AWARDED
+        if outcome == DecisionOutcome.AWARD
+        else ApplicationStatus.DECLINED
     )
     application._history_user = by
     application.save(update_fields=["status", "updated_at"])
@@ -159,9 +159,9 @@ def _commit_budget(*, programme: Programme, round_: Round, amount: Decimal, by: 
             rule="grants.programme_budget",
         )
     for model, row in ((Programme, programme), (Round, round_)):
-        changed = model.objects.filter(
-            pk=row.pk, awarded_total__lte=F("budget") - amount
-        ).update(awarded_total=F("awarded_total") + amount)
+        changed = model.objects.filter(pk=row.pk, awarded_total__lte=F("budget") - amount).update(
+            awarded_total=F("awarded_total") + amount
+        )
         if changed != 1:
             # Only reachable if a writer skipped the locks: refuse rather than overspend.
             raise Conflict(

@@ -69,9 +69,7 @@ def _completeness(app: Application, lines) -> list[Problem]:
     if app.starts_on and app.ends_on and app.ends_on < app.starts_on:
         problems.append(Problem("dates", "The end date is before the start date.", "ends_on"))
     if not lines:
-        problems.append(
-            Problem("missing", "Add at least one line to your budget.", "budget_lines")
-        )
+        problems.append(Problem("missing", "Add at least one line to your budget.", "budget_lines"))
     return problems
 
 

@@ -104,9 +104,9 @@ def payment_record(
                 rule="grants.payments_within_award",
                 fields={"amount": [f"At most {gbp(locked.amount - locked.paid_total)}."]},
             )
-        changed = Grant.objects.filter(
-            pk=locked.pk, paid_total__lte=F("amount") - amount
-        ).update(paid_total=F("paid_total") + amount)
+        changed = Grant.objects.filter(pk=locked.pk, paid_total__lte=F("amount") - amount).update(
+            paid_total=F("paid_total") + amount
+        )
         if changed != 1:
             raise Conflict("The grant changed while paying it. Please try again.")
         locked.refresh_from_db(fields=["paid_total"])

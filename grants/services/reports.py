@@ -45,7 +45,9 @@ REMIND_DAYS_BEFORE = 14
 REMIND_EVERY_DAYS = 7
 
 
-def report_submit(*, report: EndOfGrantReport, by: User, answers: dict[str, Any]) -> EndOfGrantReport:
+def report_submit(
+    *, report: EndOfGrantReport, by: User, answers: dict[str, Any]
+) -> EndOfGrantReport:
     grant = report.grant
     require_applicant(by, grant.application.organisation_id, "send this report")
     questions = QUESTIONS[report.tier]
