@@ -137,6 +137,10 @@ class ScoreViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, _OfApplicatio
     filterset_class = ScoreFilter
     ordering_fields = ["scored_at"]
 
+    def parents(self):
+        # A conflicted panel member is told why they cannot score, not that it is missing.
+        return Application.objects.declarable_by(self.request.user)
+
     def children(self):
         user = self.request.user
         application = self.application()
