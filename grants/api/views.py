@@ -63,6 +63,7 @@ class RoundViewSet(
             .select_related("programme")
             .prefetch_related("criteria")
             .annotate(panel_size=Count("panel_members", distinct=True))
+            .order_by("-opens_at", "id")  # a GROUP BY drops the model's default ordering
         )
 
     def perform_create(self, serializer):
