@@ -248,3 +248,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "DecisionMethodEnum": "grants.models.programmes.DecisionMethod",
     }
 )
+# Daily reminders for end-of-grant reports (beat runs it; the service is idempotent).
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "grants-remind-reports-due": {"task": "grants.remind_reports_due", "schedule": 24 * 60 * 60},
+}

@@ -113,3 +113,15 @@ def test_a_report_past_its_due_date_is_overdue_and_reminded(
     with django_capture_on_commit_callbacks(execute=True):
         assert reports_remind_due() == 0  # not again within the week
     assert EndOfGrantReport.objects.get().reminded_at <= timezone.now()
+
+
+def test_the_daily_task_sends_the_reminders(
+    applicant, grant, django_capture_on_commit_callbacks
+):
+    from grants.tasks import remind_reports_due
+
+    client_for(applicant).post(f"/api/v1/grants/{grant.pk}/accept/")
+    EndOfGrantReport.objects.update(due_on=date.today() + timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_reports_due.apply().get() == 1
+    assert "is due" in mail.outbox[-1].subject
