@@ -115,9 +115,7 @@ def test_a_report_past_its_due_date_is_overdue_and_reminded(
     assert EndOfGrantReport.objects.get().reminded_at <= timezone.now()
 
 
-def test_the_daily_task_sends_the_reminders(
-    applicant, grant, django_capture_on_commit_callbacks
-):
+def test_the_daily_task_sends_the_reminders(applicant, grant, django_capture_on_commit_callbacks):
     from grants.tasks import remind_reports_due
 
     client_for(applicant).post(f"/api/v1/grants/{grant.pk}/accept/")
