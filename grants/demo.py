@@ -150,7 +150,8 @@ def _panel_round(programme, commissioner, panel, rng) -> None:
         application=Application.objects.get(pk=applications[35].pk),
         by=commissioner,
         outcome="decline",
-        reason="The panel felt the plan needs more detail. Please talk to us before applying again.",
+        reason="The panel felt the plan needs more detail. Please talk to us before you "
+        "apply again.",
     )
     round_fund_down_ranking(
         round_=round_, by=commissioner, conditions="Tell us about any change of plan."
@@ -218,9 +219,9 @@ def _vote_round(programme, commissioner, panel, rng) -> None:
 
 def load() -> dict[str, str]:
     # The replayed rounds would e-mail every demo group about every step: not on load.
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        with transaction.atomic():
-            return _load()
+    quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    with quiet, transaction.atomic():
+        return _load()
 
 
 def _load() -> dict[str, str]:
@@ -257,7 +258,7 @@ def _load() -> dict[str, str]:
             "identifier_prefix": "360G-wirral",
         },
     )
-    rng = random.Random(2026)  # the same demo every time
+    rng = random.Random(2026)  # noqa: S311 - not security: the same demo every time
     _panel_round(programme, commissioner, panel, rng)
     _vote_round(programme, commissioner, panel, rng)
     round_create(
