@@ -97,6 +97,12 @@ def payment_record(
                 rule="grants.payment_recorded_once",
                 fields={"reference": ["Already recorded."]},
             )
+        if locked.paid_total == locked.amount:
+            raise RuleBroken(
+                f"This grant has already been paid in full ({gbp(locked.amount)}).",
+                rule="grants.payments_within_award",
+                fields={"amount": ["Nothing is left to pay."]},
+            )
         if locked.paid_total + amount > locked.amount:
             raise RuleBroken(
                 f"This payment of {gbp(amount)} would take the total paid past the award of "

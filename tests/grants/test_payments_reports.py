@@ -70,6 +70,10 @@ def test_payments_never_exceed_the_award(
     grant.refresh_from_db()
     assert grant.paid_total == grant.amount
     assert grant.history.filter(history_user=commissioner).exists()
+    paid_in_full = _pay(commissioner, grant, "0.01", reference="BACS-3")
+    assert paid_in_full.status_code == 400
+    assert "already been paid in full" in paid_in_full.json()["message"]
+    assert Payment.objects.count() == 2
 
 
 def test_only_commissioners_record_payments(applicant, grant):
