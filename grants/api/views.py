@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from alliance import access
 from config.errors import NotAllowed
-from grants.access import is_panel_member
+from grants.access import is_panel_member, require_commissioner
 from grants.api.filters import ProgrammeFilter, RoundFilter
 from grants.api.panel_serializers import (
     FundDownRequestSerializer,
@@ -39,6 +39,11 @@ class ProgrammeViewSet(
     def get_queryset(self):
         return Programme.objects.visible_to(self.request.user)
 
+    def create(self, request, *args, **kwargs):
+        # Before validating, so nobody else can probe the input (e.g. which e-mails exist).
+        require_commissioner(request.user, "set up a grant programme")
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         serializer.instance = programme_create(
             by=self.request.user, data=dict(serializer.validated_data)
@@ -65,6 +70,11 @@ class RoundViewSet(
             .annotate(panel_size=Count("panel_members", distinct=True))
             .order_by("-opens_at", "id")  # a GROUP BY drops the model's default ordering
         )
+
+    def create(self, request, *args, **kwargs):
+        # Before validating, so nobody else can probe the input (e.g. which e-mails exist).
+        require_commissioner(request.user, "set up a grant round")
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -38,17 +38,20 @@ def _unknown(data: dict[str, Any]) -> None:
         raise RuleBroken("These details cannot be set here: " + ", ".join(sorted(unknown)) + ".")
 
 
-def _replace_budget_lines(application: Application, lines: list[dict[str, Any]]) -> None:
-    application.budget_lines.all().delete()
-    BudgetLine.objects.bulk_create(
-        BudgetLine(
+def _replace_budget_lines(application: Application, lines: list[dict[str, Any]], by: User) -> None:
+    # One by one, not in bulk: each removal and addition is kept in the history (rule 16).
+    for line in application.budget_lines.all():
+        line._history_user = by
+        line.delete()
+    for position, line in enumerate(lines):
+        budget_line = BudgetLine(
             application=application,
             position=position,
             description=line.get("description", ""),
             amount=line.get("amount"),
         )
-        for position, line in enumerate(lines)
-    )
+        budget_line._history_user = by
+        budget_line.save()
 
 
 def application_create(
@@ -67,7 +70,7 @@ def application_create(
         application = Application(round=round_, organisation=organisation, created_by=by, **fields)
         application._history_user = by
         application.save()
-        _replace_budget_lines(application, data.get("budget_lines", []))
+        _replace_budget_lines(application, data.get("budget_lines", []), by)
         record_event(application=application, action="created", by=by, to_status="draft")
     return application
 
@@ -89,7 +92,7 @@ def application_update(*, application: Application, by: User, data: dict[str, An
         locked._history_user = by
         locked.save(update_fields=[*fields, "updated_at"])
         if "budget_lines" in data:
-            _replace_budget_lines(locked, data["budget_lines"])
+            _replace_budget_lines(locked, data["budget_lines"], by)
     return locked
 
 

@@ -34,13 +34,17 @@ def conflict_declare(*, application: Application, by: User, reason: str) -> Conf
             rule="grants.conflict_reason",
             fields={"reason": ["This field may not be blank."]},
         )
-    with transaction.atomic():
-        existing = ConflictDeclaration.objects.filter(application=application, user=by).first()
-        if existing:
-            return existing
-        declaration = ConflictDeclaration(application=application, user=by, reason=reason)
-        declaration._history_user = by
-        declaration.save()
+    existing = ConflictDeclaration.objects.filter(application=application, user=by).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            declaration = ConflictDeclaration(application=application, user=by, reason=reason)
+            declaration._history_user = by
+            declaration.save()
+    except IntegrityError:
+        # Declared twice at the same moment: the first declaration stands.
+        return ConflictDeclaration.objects.get(application=application, user=by)
     return declaration
 
 

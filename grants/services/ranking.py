@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
-from grants.models import Application, DecisionMethod, Round, Score
+from grants.models import Application, ConflictDeclaration, DecisionMethod, Round, Score
 
 RANKED_STATUSES = ["submitted", "awarded", "declined"]
 
@@ -76,8 +76,14 @@ def _attach_scores(round_: Round, entries: list[RankEntry]) -> None:
     weighted: dict[int, Decimal] = defaultdict(Decimal)
     weights: dict[int, Decimal] = defaultdict(Decimal)
     scorers: dict[int, set] = defaultdict(set)
-    rows = Score.objects.filter(application__round=round_).values_list(
-        "application_id", "score", "criterion__weight", "scorer_id"
+    # A scorer who later declared a conflict no longer counts (rule 13).
+    conflicted = ConflictDeclaration.objects.filter(
+        application=OuterRef("application"), user=OuterRef("scorer")
+    )
+    rows = (
+        Score.objects.filter(application__round=round_)
+        .exclude(Exists(conflicted))
+        .values_list("application_id", "score", "criterion__weight", "scorer_id")
     )
     for application_id, score, weight, scorer_id in rows:
         weighted[application_id] += Decimal(score) * weight

@@ -220,3 +220,24 @@ def test_only_the_groups_applicants_apply_for_it(other_applicant, open_round, or
     assert response.status_code == 403
     assert response.json()["rule"] == "grants.applicants_act_for_their_group"
     assert not Application.objects.exists()
+
+
+def test_every_change_to_the_budget_lines_is_kept_in_the_history(applicant, draft):
+    client_for(applicant).patch(
+        f"{URL}{draft.pk}/",
+        {"budget_lines": [{"description": "Venue", "amount": "600.00"}]},
+        format="json",
+    )
+    history = BudgetLine.history.filter(application_id=draft.pk, history_user=applicant)
+    assert sorted(history.values_list("history_type", "amount")) == [
+        ("+", Decimal("600.00")),
+        ("-", Decimal("1000.00")),
+    ]
+
+
+def test_only_commissioners_set_up_rounds_and_nobody_else_can_probe_the_input(applicant):
+    response = client_for(applicant).post(
+        "/api/v1/rounds/", {"panel_members": ["someone@example.org"]}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["rule"] == "grants.commissioners_decide"

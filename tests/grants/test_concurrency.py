@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from config.errors import DomainError
-from grants.models import Application, Decision, Grant, Programme, Round
+from grants.models import Application, Decision, Grant, Programme, Round, Vote
 from grants.services.awards import application_decide
 from tests.grants.factories import ApplicationFactory, ProgrammeFactory, RoundFactory
 
@@ -92,3 +92,65 @@ def test_award_never_exceeds_programme_budget_under_concurrent_decisions(commiss
     assert all(total <= Decimal("10000.00") for total in totals.values())
     assert Grant.objects.aggregate(total=Sum("amount"))["total"] == Decimal("15000.00")
     assert Programme.objects.get().awarded_total <= Programme.objects.get().budget
+
+
+def _all_at_once(calls) -> list[str]:
+    """Run each call in its own thread, all released together; answer the rules refused."""
+    barrier = threading.Barrier(len(calls))
+    refused: list[str] = []
+    lock = threading.Lock()
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+        except DomainError as exc:
+            with lock:
+                refused.append(exc.rule)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return refused
+
+
+def test_votes_stay_within_the_limit_under_concurrent_voting(council):
+    from grants.services.panels import vote_cast
+    from tests.grants.factories import PanelMemberFactory
+
+    round_ = RoundFactory(
+        programme=ProgrammeFactory(funder=council),
+        closed=True,
+        decision_method="community_vote",
+        votes_per_voter=3,
+    )
+    voter = PanelMemberFactory(round=round_).user
+    applications = [ApplicationFactory(round=round_, status="submitted") for _ in range(10)]
+
+    refused = _all_at_once([lambda a=a: vote_cast(application=a, by=voter) for a in applications])
+
+    assert refused == ["grants.votes_per_voter"] * 7
+    assert Vote.objects.filter(voter=voter).count() == 3
+
+
+def test_one_live_application_per_round_under_concurrent_submissions(council):
+    from alliance.models import Role
+    from grants.services.applications import application_submit
+    from tests.alliance.factories import MembershipFactory, OrganisationFactory
+
+    organisation = OrganisationFactory(latest_annual_income=Decimal("9000"))
+    user = MembershipFactory(organisation=organisation, role=Role.APPLICANT).user
+    round_ = RoundFactory(programme=ProgrammeFactory(funder=council))
+    drafts = [
+        ApplicationFactory(round=round_, organisation=organisation, created_by=user)
+        for _ in range(5)
+    ]
+
+    refused = _all_at_once([lambda d=d: application_submit(application=d, by=user) for d in drafts])
+
+    assert refused == ["grants.eligibility"] * 4
+    assert Application.objects.filter(status="submitted").count() == 1

@@ -180,3 +180,22 @@ def test_ranking_by_votes(vote_round, commissioner):
         (second.pk, 2),
         (first.pk, 1),
     ]
+
+
+def test_scores_given_before_declaring_a_conflict_no_longer_count(
+    panel_round, panel_member, panel_application, commissioner
+):
+    need, plan = panel_round.criteria.all()
+    other = PanelMemberFactory(round=panel_round).user
+    for criterion in (need, plan):
+        ScoreFactory(application=panel_application, criterion=criterion, scorer=panel_member)
+        ScoreFactory(application=panel_application, criterion=criterion, scorer=other, score=5)
+    url = f"/api/v1/rounds/{panel_round.pk}/ranking/"
+    assert client_for(commissioner).get(url).json()["entries"][0]["score"] == "4.00"
+    client_for(other).post(
+        f"/api/v1/applications/{panel_application.pk}/conflicts/",
+        {"reason": "I found out my cousin runs it."},
+        format="json",
+    )
+    entry = client_for(commissioner).get(url).json()["entries"][0]
+    assert (entry["score"], entry["scorers"]) == ("3.00", 1)

@@ -173,3 +173,22 @@ def test_same_number_of_queries_for_10_and_100_rows(
     else:
         assert body["count"] >= 100
         assert len(body["results"]) >= 100
+
+
+def test_applications_list_as_an_applicant_is_constant_too(
+    applicant, organisation, open_round, django_assert_num_queries
+):
+    def make(n):
+        for _ in range(n):
+            ApplicationFactory(round=open_round, organisation=organisation)
+
+    make(10)
+    # is_commissioner, COUNT, the page (membership and panel scoping are subqueries inside
+    # it), budget lines
+    client = client_for(type(applicant).objects.get(pk=applicant.pk))
+    with django_assert_num_queries(4):
+        assert client.get("/api/v1/applications/", {"page_size": 200}).json()["count"] == 10
+    make(90)
+    client = client_for(type(applicant).objects.get(pk=applicant.pk))
+    with django_assert_num_queries(4):
+        assert client.get("/api/v1/applications/", {"page_size": 200}).json()["count"] == 100
