@@ -183,3 +183,30 @@ def test_fund_down_stops_at_an_unscored_application(panel_round, commissioner):
     )
     assert body["awarded"] == []
     assert "'Not yet scored': it has not been scored yet" in body["reason"]
+
+
+def test_a_community_vote_is_funded_in_vote_order_until_an_unvoted_application(
+    programme, commissioner
+):
+    from grants.models import Vote
+    from tests.grants.factories import PanelMemberFactory, RoundFactory
+
+    round_ = RoundFactory(
+        programme=programme, closed=True, decision_method="community_vote", votes_per_voter=2
+    )
+    voters = [PanelMemberFactory(round=round_).user for _ in range(2)]
+    favourite, runner_up, unvoted = (
+        ApplicationFactory(round=round_, status="submitted") for _ in range(3)
+    )
+    for voter in voters:
+        Vote.objects.create(round=round_, application=favourite, voter=voter)
+    Vote.objects.create(round=round_, application=runner_up, voter=voters[0])
+    body = (
+        client_for(commissioner)
+        .post(f"/api/v1/rounds/{round_.pk}/fund-down-ranking/", {}, format="json")
+        .json()
+    )
+    assert [a["application"] for a in body["awarded"]] == [favourite.pk, runner_up.pk]
+    assert body["stopped_at"] == unvoted.pk
+    assert "it has no votes" in body["reason"]
+    assert Decision.objects.get(application=favourite).method == "community_vote"
