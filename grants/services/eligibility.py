@@ -11,7 +11,7 @@ from decimal import Decimal
 from alliance.models import Ward
 from alliance.models.people import LegalForm
 from config.errors import Problem
-from grants.models import Application, Grant, Programme, Round
+from grants.models import Application, AttachmentKind, Grant, Programme, Round
 from grants.models.applications import LIVE_STATUSES
 from grants.models.awards import OPEN_GRANT_STATUSES
 from grants.money import gbp
@@ -176,8 +176,6 @@ def _area(app: Application, programme: Programme) -> list[Problem]:
 
 
 def _documents(app: Application, programme: Programme) -> list[Problem]:
-    from grants.models import AttachmentKind
-
     present = set(app.attachments.values_list("kind", flat=True))
     return [
         Problem(

@@ -6,7 +6,7 @@ transactions can never wait on each other in opposite orders.
 
 from __future__ import annotations
 
-from grants.models import Application, Programme, Round
+from grants.models import Application, Grant, Programme, Round
 
 
 def lock_programme_and_round(round_id: int) -> tuple[Programme, Round]:
@@ -34,3 +34,11 @@ def lock_applications(ids) -> dict[int, Application]:
         .order_by("pk")
     )
     return {row.pk: row for row in rows}
+
+
+def lock_grant(grant_id: int) -> Grant:
+    return (
+        Grant.objects.select_for_update(of=("self",))
+        .select_related("application__round__programme", "application__organisation")
+        .get(pk=grant_id)
+    )

@@ -18,21 +18,14 @@ from grants.access import require_applicant, require_commissioner
 from grants.history import record_event, record_history
 from grants.models import EndOfGrantReport, Grant, GrantStatus, Payment, ReportStatus, Tranche
 from grants.money import gbp, to_money
-
-
-def _lock_grant(grant_id: int) -> Grant:
-    return (
-        Grant.objects.select_for_update(of=("self",))
-        .select_related("application__round__programme", "application__organisation")
-        .get(pk=grant_id)
-    )
+from grants.services.locks import lock_grant
 
 
 def grant_accept(*, grant: Grant, by: User) -> Grant:
     """The group accepts the award and its conditions; its end-of-grant report is then due."""
     require_applicant(by, grant.application.organisation_id, "accept this grant")
     with transaction.atomic():
-        locked = _lock_grant(grant.pk)
+        locked = lock_grant(grant.pk)
         if locked.status != GrantStatus.OFFERED:
             return locked  # accepting twice is harmless
         locked.status = GrantStatus.ACCEPTED
@@ -85,7 +78,7 @@ def payment_record(
             fields={"tranche": ["Not a tranche of this grant."]},
         )
     with transaction.atomic():
-        locked = _lock_grant(grant.pk)
+        locked = lock_grant(grant.pk)
         if locked.status == GrantStatus.OFFERED:
             raise RuleBroken(
                 "The group has not accepted this grant yet, so it cannot be paid.",

@@ -19,7 +19,8 @@ from grants import notifications
 from grants.access import require_applicant
 from grants.history import record_event
 from grants.models import EndOfGrantReport, ReportStatus, ReportTier
-from grants.services.payments import _lock_grant, complete_if_done
+from grants.services.locks import lock_grant
+from grants.services.payments import complete_if_done
 
 STORY = "Tell us a story of the difference it made. Please leave out names and anything that could identify a family."  # noqa: E501
 QUESTIONS: dict[str, dict[str, str]] = {
@@ -69,7 +70,7 @@ def report_submit(
             fields=errors,
         )
     with transaction.atomic():
-        locked_grant = _lock_grant(grant.pk)
+        locked_grant = lock_grant(grant.pk)
         locked = EndOfGrantReport.objects.select_for_update().get(pk=report.pk)
         if locked.status == ReportStatus.SUBMITTED:
             return locked  # sending twice is harmless; the first answers stand
