@@ -20,8 +20,9 @@ class ErrorResponseSerializer(serializers.Serializer):
     )
     message = serializers.CharField(help_text="A sentence a person can act on.")
     fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="Messages per input field.",
+        child=serializers.JSONField(),
+        help_text="Messages per input field: a list of sentences, or for nested input "
+        "(budget lines, an organisation inside a registration) the same shape again.",
     )
     problems = ProblemSerializer(many=True, help_text="Every failing check, where several are.")
 
@@ -39,12 +40,14 @@ class AutoSchema(SpectacularAutoSchema):
         codes = []
         if self.method in ("POST", "PUT", "PATCH"):
             codes += ["400", "409"]
+        elif getattr(self.view, "filterset_class", None) and self._is_list_view():
+            codes.append("400")  # a filter value that is not valid, e.g. an unknown id
         if not self._allows_anonymous():
             codes += ["401", "403"]
         elif self.method != "GET":
             codes += ["403"]
-        if "{" in self.path:
-            codes.append("404")
+        if "{" in self.path or (self.method == "GET" and self._is_list_view()):
+            codes.append("404")  # or, on a list, a page number past the last page
         if self.view.get_throttles():
             codes.append("429")
         for code in codes:

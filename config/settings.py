@@ -134,6 +134,8 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/London"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Beat's schedule: each area adds its entries in its own block below. Run exactly one beat.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
 # --- Auth and passwords -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -248,10 +250,27 @@ JOBS_REDISPATCH_AFTER = env_int("JOBS_REDISPATCH_AFTER", 600, minimum=60)
 # A job still running this long after it started has lost its worker: the hard time
 # limit has killed it by then.
 JOBS_STALE_AFTER = CELERY_TASK_TIME_LIMIT + 60
-CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
 CELERY_BEAT_SCHEDULE["reporting-dispatch-pending-jobs"] = {
     "task": "reporting.tasks.dispatch_pending_jobs",
     "schedule": 60.0,
     # A tick that waited out a broker outage is stale: the next one does the same work.
     "options": {"expires": 55},
+}
+
+# --- grants ---------------------------------------------------------------------------------
+# Largest supporting document a group may upload (rule 17).
+GRANTS_MAX_UPLOAD_BYTES = env_int("GRANTS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
+# One name per choice set in the OpenAPI schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "LegalFormEnum": "alliance.models.people.LegalForm",
+        "AttachmentKindEnum": "grants.models.applications.AttachmentKind",
+        "ReportTierEnum": "grants.models.awards.ReportTier",
+        "DecisionMethodEnum": "grants.models.programmes.DecisionMethod",
+    }
+)
+# Daily reminders for end-of-grant reports (beat runs it; the service is idempotent).
+CELERY_BEAT_SCHEDULE["grants-remind-reports-due"] = {
+    "task": "grants.remind_reports_due",
+    "schedule": 24 * 60 * 60,
 }

@@ -5,9 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from alliance import demo as alliance_demo
 from alliance.demo import DEMO_PASSWORD
+from grants import demo as grants_demo
 
 # Each app's loader, in dependency order; each is idempotent.
-LOADERS = [alliance_demo.load]
+LOADERS = [alliance_demo.load, grants_demo.load]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,179 @@
+"""Panel work and awarded grants in the API."""
+
+from rest_framework import serializers
+
+from config.api import StrictModelSerializer, StrictSerializer
+from grants.models import (
+    Application,
+    Attachment,
+    AttachmentKind,
+    ConflictDeclaration,
+    Criterion,
+    EndOfGrantReport,
+    Grant,
+    Payment,
+    Score,
+    Tranche,
+    Vote,
+)
+from grants.services.reports import QUESTIONS
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, obj) -> str:
+        return f"/api/v1/applications/{obj.application_id}/attachments/{obj.pk}/download/"
+
+
+class AttachmentUploadSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(choices=AttachmentKind.choices)
+    file = serializers.FileField(help_text="PDF, JPEG, PNG or Word (.docx), at most 10 MB")
+
+
+class ConflictSerializer(StrictModelSerializer):
+    user = serializers.EmailField(source="user.email", read_only=True)
+
+    class Meta:
+        model = ConflictDeclaration
+        fields = ["id", "user", "reason", "declared_at"]
+        read_only_fields = ["declared_at"]
+
+
+class ScoreSerializer(StrictModelSerializer):
+    criterion = serializers.PrimaryKeyRelatedField(queryset=Criterion.objects.all())
+    criterion_name = serializers.CharField(source="criterion.name", read_only=True)
+    scorer = serializers.EmailField(source="scorer.email", read_only=True)
+
+    class Meta:
+        model = Score
+        fields = ["id", "criterion", "criterion_name", "score", "comment", "scorer", "scored_at"]
+        read_only_fields = ["scored_at"]
+        extra_kwargs = {"score": {"min_value": 1, "max_value": 5}}
+
+
+class VoteSerializer(StrictModelSerializer):
+    application = serializers.PrimaryKeyRelatedField(queryset=Application.objects.all())
+
+    class Meta:
+        model = Vote
+        fields = ["id", "application", "cast_at"]
+        read_only_fields = ["cast_at"]
+
+
+class RankEntrySerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    application_id = serializers.IntegerField()
+    title = serializers.CharField()
+    organisation = serializers.CharField()
+    amount_requested = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    status = serializers.CharField()
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    votes = serializers.IntegerField(allow_null=True)
+    scorers = serializers.IntegerField()
+
+
+class RankingSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    method = serializers.CharField()
+    budget = serializers.DecimalField(max_digits=12, decimal_places=2)
+    awarded_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    entries = RankEntrySerializer(many=True)
+
+
+class FundDownRequestSerializer(StrictSerializer):
+    conditions = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class FundDownAwardSerializer(serializers.Serializer):
+    application = serializers.IntegerField(source="application_id")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    rank = serializers.IntegerField(allow_null=True)
+
+
+class FundDownResultSerializer(serializers.Serializer):
+    awarded = FundDownAwardSerializer(many=True, source="decisions")
+    stopped_at = serializers.IntegerField(
+        allow_null=True, help_text="The application it stopped at"
+    )
+    reason = serializers.CharField()
+    round_remaining = serializers.DecimalField(max_digits=12, decimal_places=2)
+    programme_remaining = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class TrancheSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tranche
+        fields = ["id", "position", "amount", "due_on"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    questions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EndOfGrantReport
+        fields = ["tier", "due_on", "status", "overdue", "questions", "answers", "submitted_at"]
+
+    def get_questions(self, obj) -> dict[str, str]:
+        return dict(QUESTIONS[obj.tier])
+
+
+class ReportSubmitSerializer(StrictSerializer):
+    answers = serializers.DictField(help_text="One answer per question, keyed as in `questions`")
+
+
+class GrantSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="application.title", read_only=True)
+    organisation = serializers.IntegerField(source="application.organisation_id", read_only=True)
+    organisation_name = serializers.CharField(
+        source="application.organisation.name", read_only=True
+    )
+    round = serializers.IntegerField(source="application.round_id", read_only=True)
+    tranches = TrancheSerializer(many=True, read_only=True)
+    report = ReportSerializer(read_only=True, default=None)
+
+    class Meta:
+        model = Grant
+        fields = [
+            "id",
+            "identifier",
+            "application",
+            "title",
+            "organisation",
+            "organisation_name",
+            "round",
+            "amount",
+            "paid_total",
+            "conditions",
+            "status",
+            "report_tier",
+            "awarded_at",
+            "accepted_at",
+            "tranches",
+            "report",
+        ]
+
+
+class PaymentSerializer(StrictModelSerializer):
+    tranche = serializers.PrimaryKeyRelatedField(
+        queryset=Tranche.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Payment
+        fields = ["id", "amount", "paid_on", "reference", "tranche", "recorded_at"]
+        read_only_fields = ["recorded_at"]
+        extra_kwargs = {"amount": {"min_value": 0}}

@@ -1,0 +1,57 @@
+from grants.models.applications import (
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    Attachment,
+    AttachmentKind,
+    BudgetLine,
+    FamilyTheme,
+)
+from grants.models.awards import (
+    Decision,
+    DecisionOutcome,
+    EndOfGrantReport,
+    Grant,
+    GrantStatus,
+    Payment,
+    ReportStatus,
+    ReportTier,
+    Tranche,
+)
+from grants.models.panels import ConflictDeclaration, Score, Vote
+from grants.models.programmes import (
+    Criterion,
+    DecisionMethod,
+    PanelMember,
+    Programme,
+    Round,
+    RoundPhase,
+)
+
+__all__ = [
+    "Application",
+    "ApplicationEvent",
+    "ApplicationStatus",
+    "Attachment",
+    "AttachmentKind",
+    "BudgetLine",
+    "ConflictDeclaration",
+    "Criterion",
+    "Decision",
+    "DecisionMethod",
+    "DecisionOutcome",
+    "EndOfGrantReport",
+    "FamilyTheme",
+    "Grant",
+    "GrantStatus",
+    "PanelMember",
+    "Payment",
+    "Programme",
+    "ReportStatus",
+    "ReportTier",
+    "Round",
+    "RoundPhase",
+    "Score",
+    "Tranche",
+    "Vote",
+]

@@ -1,0 +1,1 @@
+"""Every change of state in micro-grants: one function each, in a module per sub-domain."""

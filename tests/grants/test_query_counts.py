@@ -1,0 +1,194 @@
+"""Every grants list issues the same number of queries for 10 rows as for 100."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from grants.models import (
+    ApplicationEvent,
+    Attachment,
+    EndOfGrantReport,
+    Grant,
+    Payment,
+    Tranche,
+    Vote,
+)
+from tests.alliance.factories import UserFactory
+from tests.conftest import client_for
+from tests.grants.factories import (
+    ApplicationFactory,
+    ConflictFactory,
+    CriterionFactory,
+    PanelMemberFactory,
+    ProgrammeFactory,
+    RoundFactory,
+    ScoreFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _grant(round_):
+    application = ApplicationFactory(round=round_, status="awarded")
+    grant = Grant.objects.create(
+        application=application,
+        identifier=f"360G-wirral-{application.pk}",
+        amount=Decimal("500.00"),
+        report_tier="light",
+        status="accepted",
+    )
+    Tranche.objects.create(grant=grant, position=1, amount=grant.amount, due_on=date.today())
+    EndOfGrantReport.objects.create(grant=grant, tier="light", due_on=date.today())
+    return grant
+
+
+class Rows:
+    """Makes `n` more rows of one list, hanging off the same parent each time."""
+
+    def __init__(self, programme, panel_round, panel_application):
+        self.programme = programme
+        self.round = panel_round
+        self.app = panel_application
+        self.grant = None
+
+    def make(self, kind: str, n: int) -> str:
+        for _ in range(n):
+            getattr(self, kind)()
+        return {
+            "programmes": "/api/v1/programmes/",
+            "rounds": "/api/v1/rounds/",
+            "applications": "/api/v1/applications/",
+            "history": f"/api/v1/applications/{self.app.pk}/history/",
+            "attachments": f"/api/v1/applications/{self.app.pk}/attachments/",
+            "conflicts": f"/api/v1/applications/{self.app.pk}/conflicts/",
+            "scores": f"/api/v1/applications/{self.app.pk}/scores/",
+            "votes": f"/api/v1/rounds/{self.round.pk}/votes/",
+            "grants": "/api/v1/grants/",
+            "payments": f"/api/v1/grants/{self.grant.pk if self.grant else 0}/payments/",
+            "ranking": f"/api/v1/rounds/{self.round.pk}/ranking/",
+        }[kind]
+
+    def programmes(self):
+        ProgrammeFactory(funder=self.programme.funder)
+
+    def rounds(self):
+        round_ = RoundFactory(programme=self.programme)
+        CriterionFactory(round=round_)
+        PanelMemberFactory(round=round_)
+
+    def applications(self):
+        ApplicationFactory(round=self.round, status="submitted")
+
+    def history(self):
+        ApplicationEvent.objects.create(application=self.app, action="note", actor=UserFactory())
+
+    def attachments(self):
+        Attachment.objects.create(
+            application=self.app,
+            kind="other",
+            file="grants/x.pdf",
+            original_name="x.pdf",
+            content_type="application/pdf",
+            size=10,
+            uploaded_by=self.app.created_by,
+        )
+
+    def conflicts(self):
+        ConflictFactory(application=self.app)
+
+    def scores(self):
+        ScoreFactory(application=self.app, criterion=self.round.criteria.first())
+
+    def votes(self):
+        Vote.objects.create(
+            round=self.round, application=ApplicationFactory(round=self.round), voter=UserFactory()
+        )
+
+    def grants(self):
+        _grant(self.round)
+
+    def payments(self):
+        self.grant = self.grant or _grant(self.round)
+        Payment.objects.create(
+            grant=self.grant,
+            amount=Decimal("1.00"),
+            paid_on=date.today(),
+            reference=f"R{Payment.objects.count()}",
+            recorded_by=self.app.created_by,
+        )
+
+    def ranking(self):
+        application = ApplicationFactory(round=self.round, status="submitted")
+        ScoreFactory(application=application, criterion=self.round.criteria.first())
+
+
+# Queries per list, as a commissioner (force-authenticated, so no session or token query):
+EXPECTED = {
+    # COUNT, the page (programmes are published to every signed-in person)
+    "programmes": 2,
+    # COUNT, the page (with panel size), criteria prefetch
+    "rounds": 3,
+    # is_commissioner, COUNT, the page (with organisation, decision, grant), budget lines
+    "applications": 4,
+    # parent application: is_commissioner, the application; then COUNT, the page (with actor)
+    "history": 4,
+    # is_commissioner, the application, COUNT, the page
+    "attachments": 4,
+    # is_commissioner, the application (declarable_by), COUNT, the page (with user)
+    "conflicts": 4,
+    # is_commissioner, the application, COUNT, the page (with criterion and scorer)
+    "scores": 4,
+    # is_commissioner, the round, COUNT, the page
+    "votes": 4,
+    # is_commissioner, COUNT, the page (with application, organisation, report), tranches
+    "grants": 4,
+    # is_commissioner, the grant, COUNT, the page
+    "payments": 4,
+    # is_commissioner, the round, its criteria (prefetched as on every round), the ranked
+    # applications (with organisation), their scores
+    "ranking": 5,
+}
+
+
+@pytest.mark.parametrize("kind", list(EXPECTED))
+def test_same_number_of_queries_for_10_and_100_rows(
+    kind, commissioner, programme, panel_round, panel_application, django_assert_num_queries
+):
+    rows = Rows(programme, panel_round, panel_application)
+    url = rows.make(kind, 10)
+    # A fresh user object per request, as in real requests: nothing memoised carries over.
+    fresh = type(commissioner).objects.get
+    client = client_for(fresh(pk=commissioner.pk))
+    with django_assert_num_queries(EXPECTED[kind]):
+        first = client.get(url, {"page_size": 200})
+    assert first.status_code == 200
+    rows.make(kind, 90)
+    client = client_for(fresh(pk=commissioner.pk))
+    with django_assert_num_queries(EXPECTED[kind]):
+        second = client.get(url, {"page_size": 200})
+    body = second.json()
+    if kind == "ranking":
+        assert len(body["entries"]) >= 100
+    else:
+        assert body["count"] >= 100
+        assert len(body["results"]) >= 100
+
+
+def test_applications_list_as_an_applicant_is_constant_too(
+    applicant, organisation, open_round, django_assert_num_queries
+):
+    def make(n):
+        for _ in range(n):
+            ApplicationFactory(round=open_round, organisation=organisation)
+
+    make(10)
+    # is_commissioner, COUNT, the page (membership and panel scoping are subqueries inside
+    # it), budget lines
+    client = client_for(type(applicant).objects.get(pk=applicant.pk))
+    with django_assert_num_queries(4):
+        assert client.get("/api/v1/applications/", {"page_size": 200}).json()["count"] == 10
+    make(90)
+    client = client_for(type(applicant).objects.get(pk=applicant.pk))
+    with django_assert_num_queries(4):
+        assert client.get("/api/v1/applications/", {"page_size": 200}).json()["count"] == 100
