@@ -235,3 +235,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Alliance contracts and returns -----------------------------------------------------
+# The longest an Alliance contract may run, extensions included (rule 3).
+ALLIANCE_MAX_CONTRACT_YEARS = env_int("ALLIANCE_MAX_CONTRACT_YEARS", 9, minimum=1)
+# A quarterly return is due this many working days after its quarter ends.
+ALLIANCE_RETURN_DUE_WORKING_DAYS = env_int("ALLIANCE_RETURN_DUE_WORKING_DAYS", 20, minimum=0)
+# A risk's likelihood and impact share one scale: one name for it in the schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["RiskLevelEnum"] = "alliance.models.returns.Level"
