@@ -24,13 +24,17 @@ class HistoryEntry:
     comment: str
 
 
+def _number(value) -> str:
+    return "blank" if value is None else f"{value.normalize():f}"
+
+
 def _show(record, fields: tuple[str, ...]) -> str:
+    """A figure as a person reads it: `12`, or `9 / 10` for a ratio."""
     if record is None:
         return ""
-    values = [getattr(record, name) for name in fields]
-    if all(v is None for v in values):
-        return "blank"
-    return " / ".join("blank" if v is None else f"{v.normalize():f}" for v in values)
+    if "numerator" in fields and (record.numerator is not None or record.denominator is not None):
+        return f"{_number(record.numerator)} / {_number(record.denominator)}"
+    return _number(record.value)
 
 
 def _figure_changes(return_: Return, labels: dict[int, str]) -> list[HistoryEntry]:

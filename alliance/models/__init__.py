@@ -60,5 +60,6 @@ __all__ = [
     "User",
     "Variation",
     "VariationStatus",
+    "Ward",
     "WardFigure",
 ]

@@ -177,6 +177,9 @@ class Allocation(models.Model):
             models.CheckConstraint(condition=Q(amount__gte=0), name="allocation_not_negative"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation} – year {self.contract_year.number}: £{self.amount}"
+
 
 class VariationStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"

@@ -123,6 +123,9 @@ class IndicatorTarget(models.Model):
             models.UniqueConstraint(fields=["version", "year_number"], name="target_once")
         ]
 
+    def __str__(self) -> str:
+        return f"Year {self.year_number}: {self.value}"
+
 
 class ReportingPeriod(models.Model):
     """One financial-year quarter of a contract's term, with its due date."""

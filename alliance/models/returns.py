@@ -106,6 +106,9 @@ class Figure(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return str(self.indicator_version)
+
 
 class WardFigure(models.Model):
     figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="wards")
@@ -118,6 +121,9 @@ class WardFigure(models.Model):
         ordering = ["ward__name", "id"]
         constraints = [models.UniqueConstraint(fields=["figure", "ward"], name="ward_figure_once")]
 
+    def __str__(self) -> str:
+        return f"{self.ward}: {self.value}"
+
 
 class FamilyStory(models.Model):
     """An anonymised account of one family's support. No names, addresses or ages."""
@@ -129,6 +135,9 @@ class FamilyStory(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "family stories"
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class LearningEntry(models.Model):
@@ -143,6 +152,9 @@ class LearningEntry(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "learning entries"
+
+    def __str__(self) -> str:
+        return self.theme
 
 
 class Level(models.TextChoices):
@@ -164,6 +176,9 @@ class Risk(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return self.description[:80]
+
 
 class ReturnTransition(models.Model):
     """One change of a return's state: who, when, from, to, and why."""
@@ -180,6 +195,9 @@ class ReturnTransition(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"
+
 
 class ReturnComment(models.Model):
     """A commissioner's comment on the whole return, or on one figure."""
@@ -194,3 +212,6 @@ class ReturnComment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:80]

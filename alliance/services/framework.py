@@ -11,8 +11,15 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from alliance.models import Aggregation, Contract, Indicator, IndicatorTarget, IndicatorVersion
-from alliance.models import Priority, User
+from alliance.models import (
+    Aggregation,
+    Contract,
+    Indicator,
+    IndicatorTarget,
+    IndicatorVersion,
+    Priority,
+    User,
+)
 from alliance.services.guards import require_commissioner
 from config.errors import Conflict, RuleBroken
 

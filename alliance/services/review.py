@@ -14,8 +14,15 @@ from django.utils import timezone
 
 from alliance import notifications
 from alliance.events import ReturnAccepted, ReturnReopened, publish_on_commit
-from alliance.models import Figure, Rating, Return, ReturnComment, ReturnStatus
-from alliance.models import ReturnTransition, User
+from alliance.models import (
+    Figure,
+    Rating,
+    Return,
+    ReturnComment,
+    ReturnStatus,
+    ReturnTransition,
+    User,
+)
 from alliance.models.returns import EDITABLE
 from alliance.services.guards import LEADS, require_commissioner, require_partner_role
 from alliance.services.return_checks import submission_problems
