@@ -27,8 +27,11 @@ def _label(figure: Figure) -> str:
     return f"{version.indicator.code} ({version.name})"
 
 
-def _whole(value: Decimal | None) -> bool:
-    return value is None or (value >= 0 and value == value.to_integral_value())
+def _whole(value: Decimal | int | None) -> bool:
+    if value is None:
+        return True
+    value = Decimal(value)
+    return value >= 0 and value == value.to_integral_value()
 
 
 def value_problems(figure: Figure, wards: list[tuple[str, Decimal | None]]) -> list[Problem]:
