@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 
 from alliance.services.contracts import allocation_set
-from alliance.services.review import return_accept, return_submit
 from alliance.services.returns import return_update
+from alliance.services.review import return_accept, return_submit
 from alliance.services.variations import variation_propose
 from tests.alliance.factories import complete_figures
 from tests.conftest import client_for
