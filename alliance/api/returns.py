@@ -56,11 +56,15 @@ class ReturnViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return returns_for(self.request.user)
+        if self.action in ("list", "retrieve"):
+            return returns_for(self.request.user)
+        # Actions lock and reload the return themselves; they only need to find it.
+        return Return.objects.visible_to(self.request.user)
 
     def _render(self, return_, code=status.HTTP_200_OK):
         return Response(
-            s.ReturnSerializer(self.get_queryset().get(pk=return_.pk)).data, status=code
+            s.ReturnSerializer(returns_for(self.request.user).get(pk=return_.pk)).data,
+            status=code,
         )
 
     def _input(self, serializer_class):

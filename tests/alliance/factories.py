@@ -1,3 +1,5 @@
+import itertools
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -68,6 +70,9 @@ class MembershipFactory(DjangoModelFactory):
 
 
 # --- Alliance contracts and returns ------------------------------------------------------
+_references = itertools.count(1)
+
+
 # Contracts are built through the services, as a commissioner would, so that their years,
 # periods and running totals are exactly what production would hold.
 def build_contract(
@@ -96,7 +101,7 @@ def build_contract(
         by=commissioner,
         place=place,
         title="Family Toolbox Alliance",
-        reference=reference or f"FTA-{Place.objects.count()}-{council.pk}-{len(partners)}",
+        reference=reference or f"FTA-{next(_references)}",
         starts_on=starts_on or date(2022, 4, 1),
         initial_term_years=years,
         extension_options=list(extensions),
