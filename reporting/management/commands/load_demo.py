@@ -4,10 +4,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from alliance import demo as alliance_demo
+from alliance import demo_contracts
 from alliance.demo import DEMO_PASSWORD
 
 # Each app's loader, in dependency order; each is idempotent.
-LOADERS = [alliance_demo.load]
+LOADERS = [alliance_demo.load, demo_contracts.load]
 
 
 class Command(BaseCommand):
