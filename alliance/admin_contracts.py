@@ -1,0 +1,386 @@
+"""Admin for commissioners: contracts, allocations, variations, framework and returns.
+
+Every change goes through the same services as the API; what the services own (years,
+periods, running totals, figures) is read-only here.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.db import transaction
+
+from alliance.admin import CommissionersOnly, ServiceAdmin, ServiceForm
+from alliance.models import (
+    Aggregation,
+    Allocation,
+    Contract,
+    ContractMember,
+    ContractYear,
+    Direction,
+    Figure,
+    Indicator,
+    IndicatorVersion,
+    Organisation,
+    Place,
+    Priority,
+    Rating,
+    ReportingPeriod,
+    Return,
+    ReturnComment,
+    ReturnTransition,
+    Variation,
+)
+from alliance.services.contracts import allocation_set, contract_activate, contract_create
+from alliance.services.framework import indicator_create, priority_create
+from alliance.services.review import return_accept, return_reopen, return_request_changes
+from alliance.services.variations import variation_approve, variation_reject
+from config.errors import DomainError
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AddOnly:
+    """Created through a service; afterwards only viewed (or acted on with actions)."""
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and self._may(request)
+
+
+def _run_action(admin_, request, queryset, service, **kwargs):
+    done = 0
+    for obj in queryset.order_by("pk"):
+        try:
+            with transaction.atomic():
+                service(obj, **kwargs)
+            done += 1
+        except DomainError as exc:
+            admin_.message_user(request, f"{obj}: {exc.message}", level=messages.ERROR)
+    if done:
+        admin_.message_user(request, f"Done for {done}.", level=messages.SUCCESS)
+
+
+@admin.register(Place)
+class PlaceAdmin(CommissionersOnly, admin.ModelAdmin):
+    list_display = ["name", "council", "parent"]
+    search_fields = ["name"]
+
+
+class ContractForm(ServiceForm):
+    year_budgets = forms.CharField(help_text="One budget per initial year, e.g. 705000, 705000")
+    partners = forms.ModelMultipleChoiceField(queryset=Organisation.objects.all())
+    lead_partner = forms.ModelChoiceField(queryset=Organisation.objects.all())
+
+    class Meta:
+        model = Contract
+        fields = [
+            "place",
+            "title",
+            "reference",
+            "starts_on",
+            "initial_term_years",
+            "extension_options",
+            "value",
+            "values_text",
+            "values_version",
+            "review_points",
+        ]
+
+    def run_service(self, cleaned):
+        try:
+            budgets = [Decimal(b.strip()) for b in cleaned["year_budgets"].split(",")]
+        except InvalidOperation:
+            raise DomainError(
+                "Give the budgets as amounts separated by commas.",
+                fields={"year_budgets": ["e.g. 705000, 705000"]},
+            ) from None
+        partners = list(cleaned["partners"])
+        if cleaned["lead_partner"] not in partners:
+            partners.insert(0, cleaned["lead_partner"])
+        return contract_create(
+            by=self.by,
+            place=cleaned["place"],
+            title=cleaned["title"],
+            reference=cleaned["reference"],
+            starts_on=cleaned["starts_on"],
+            initial_term_years=cleaned["initial_term_years"],
+            extension_options=cleaned["extension_options"] or [],
+            value=cleaned["value"],
+            year_budgets=budgets,
+            members=[
+                {"organisation": p, "is_lead_partner": p == cleaned["lead_partner"]}
+                for p in partners
+            ],
+            values_text=cleaned["values_text"],
+            values_version=cleaned["values_version"],
+            review_points=cleaned["review_points"],
+        )
+
+
+class MemberInline(ReadOnlyInline):
+    model = ContractMember
+    fields = ["organisation", "is_lead_partner", "values_version_signed", "values_signed_on"]
+    readonly_fields = fields
+
+
+class YearInline(ReadOnlyInline):
+    model = ContractYear
+    fields = ["number", "starts_on", "ends_on", "budget", "allocated"]
+    readonly_fields = fields
+
+
+@admin.register(Contract)
+class ContractAdmin(AddOnly, ServiceAdmin):
+    form = ContractForm
+    list_display = ["title", "reference", "place", "status", "starts_on", "value", "budgeted"]
+    list_filter = ["status", "place"]
+    search_fields = ["title", "reference"]
+    inlines = [MemberInline, YearInline]
+    actions = ["activate"]
+
+    @admin.action(description="Start the selected contracts")
+    def activate(self, request, queryset):
+        _run_action(
+            self, request, queryset, lambda c: contract_activate(contract=c, by=request.user)
+        )
+
+
+class AllocationForm(ServiceForm):
+    class Meta:
+        model = Allocation
+        fields = ["contract_year", "organisation", "amount"]
+
+    def run_service(self, cleaned):
+        year = cleaned["contract_year"]
+        return allocation_set(
+            contract=year.contract,
+            organisation=cleaned["organisation"],
+            year_number=year.number,
+            amount=cleaned["amount"],
+            by=self.by,
+        )
+
+    def validate_unique(self):
+        # Setting an existing allocation again changes its amount: the service decides.
+        pass
+
+
+@admin.register(Allocation)
+class AllocationAdmin(AddOnly, ServiceAdmin):
+    form = AllocationForm
+    list_display = ["organisation", "contract_year", "amount", "updated_at"]
+    list_filter = ["contract_year__contract"]
+    list_select_related = ["organisation", "contract_year"]
+
+
+class DecisionForm(ActionForm):
+    comment = forms.CharField(required=False, help_text="Why (required to reject or reopen)")
+    rating = forms.ChoiceField(choices=[("", "---")] + Rating.choices, required=False)
+
+
+@admin.register(Variation)
+class VariationAdmin(CommissionersOnly, admin.ModelAdmin):
+    """Variations are proposed through the API; commissioners decide them here too."""
+
+    list_display = ["pk", "contract", "status", "proposed_by", "proposed_at", "decided_by"]
+    list_filter = ["status", "contract"]
+    readonly_fields = [
+        "contract",
+        "reason",
+        "changes",
+        "status",
+        "proposed_by",
+        "proposed_at",
+        "decided_by",
+        "decided_at",
+        "decision_comment",
+        "before",
+        "after",
+    ]
+    action_form = DecisionForm
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Approve and apply the selected variations")
+    def approve(self, request, queryset):
+        comment = request.POST.get("comment", "")
+        _run_action(
+            self,
+            request,
+            queryset,
+            lambda v: variation_approve(variation=v, by=request.user, comment=comment),
+        )
+
+    @admin.action(description="Reject the selected variations (give a comment)")
+    def reject(self, request, queryset):
+        comment = request.POST.get("comment", "")
+        _run_action(
+            self,
+            request,
+            queryset,
+            lambda v: variation_reject(variation=v, by=request.user, comment=comment),
+        )
+
+
+class PriorityForm(ServiceForm):
+    class Meta:
+        model = Priority
+        fields = ["contract", "number", "name", "description"]
+
+    def run_service(self, cleaned):
+        return priority_create(by=self.by, **cleaned)
+
+    def validate_unique(self):
+        pass
+
+
+@admin.register(Priority)
+class PriorityAdmin(AddOnly, ServiceAdmin):
+    form = PriorityForm
+    list_display = ["name", "number", "contract"]
+    list_filter = ["contract"]
+
+
+class IndicatorForm(ServiceForm):
+    name = forms.CharField()
+    definition = forms.CharField(widget=forms.Textarea)
+    unit = forms.CharField()
+    aggregation = forms.ChoiceField(choices=Aggregation.choices)
+    numerator_label = forms.CharField(required=False)
+    denominator_label = forms.CharField(required=False)
+    direction = forms.ChoiceField(choices=Direction.choices)
+    baseline = forms.DecimalField(required=False, max_digits=12, decimal_places=2)
+    required_each_quarter = forms.BooleanField(required=False, initial=True)
+    ward_breakdown = forms.BooleanField(required=False)
+
+    class Meta:
+        model = Indicator
+        fields = ["contract", "priority", "code"]
+
+    def run_service(self, cleaned):
+        data = {k: cleaned[k] for k in cleaned if k not in ("contract", "priority", "code")}
+        return indicator_create(
+            contract=cleaned["contract"],
+            priority=cleaned["priority"],
+            code=cleaned["code"],
+            by=self.by,
+            data=data,
+        )
+
+    def validate_unique(self):
+        pass
+
+
+class VersionInline(ReadOnlyInline):
+    model = IndicatorVersion
+    fields = [
+        "version",
+        "name",
+        "aggregation",
+        "unit",
+        "direction",
+        "baseline",
+        "required_each_quarter",
+        "ward_breakdown",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(AddOnly, ServiceAdmin):
+    form = IndicatorForm
+    list_display = ["code", "current_version", "contract", "is_active"]
+    list_filter = ["contract", "current_version__aggregation"]
+    inlines = [VersionInline]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(CommissionersOnly, admin.ModelAdmin):
+    list_display = ["label", "contract", "starts_on", "ends_on", "due_on"]
+    list_filter = ["contract", "financial_year"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class FigureInline(ReadOnlyInline):
+    model = Figure
+    fields = ["indicator_version", "value", "numerator", "denominator", "note"]
+    readonly_fields = fields
+
+
+class TransitionInline(ReadOnlyInline):
+    model = ReturnTransition
+    fields = ["at", "actor", "from_status", "to_status", "comment", "rating", "is_late"]
+    readonly_fields = fields
+
+
+class CommentInline(ReadOnlyInline):
+    model = ReturnComment
+    fields = ["created_at", "author", "figure", "body"]
+    readonly_fields = fields
+
+
+@admin.register(Return)
+class ReturnAdmin(CommissionersOnly, admin.ModelAdmin):
+    """Returns are written by partners; commissioners review them here or in the API."""
+
+    list_display = ["organisation", "period", "status", "is_late", "rating", "submitted_at"]
+    list_filter = ["status", "is_late", "rating", "contract"]
+    list_select_related = ["organisation", "period"]
+    search_fields = ["organisation__name"]
+    inlines = [FigureInline, TransitionInline, CommentInline]
+    action_form = DecisionForm
+    actions = ["accept", "request_changes", "reopen"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Accept the selected returns (choose a rating)")
+    def accept(self, request, queryset):
+        rating, comment = request.POST.get("rating", ""), request.POST.get("comment", "")
+        _run_action(
+            self,
+            request,
+            queryset,
+            lambda r: return_accept(return_=r, by=request.user, rating=rating, comment=comment),
+        )
+
+    @admin.action(description="Ask for changes to the selected returns (give a reason)")
+    def request_changes(self, request, queryset):
+        reason = request.POST.get("comment", "")
+        _run_action(
+            self,
+            request,
+            queryset,
+            lambda r: return_request_changes(return_=r, by=request.user, reason=reason),
+        )
+
+    @admin.action(description="Reopen the selected returns (give a reason)")
+    def reopen(self, request, queryset):
+        reason = request.POST.get("comment", "")
+        _run_action(
+            self,
+            request,
+            queryset,
+            lambda r: return_reopen(return_=r, by=request.user, reason=reason),
+        )
