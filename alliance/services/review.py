@@ -34,9 +34,10 @@ STATE_RULE = "returns.workflow"
 def _lock(return_: Return, allowed: tuple[str, ...], doing: str) -> Return:
     locked = Return.objects.select_for_update().select_related("period").get(pk=return_.pk)
     if locked.status not in allowed:
+        states = " or ".join(ReturnStatus(state).label.lower() for state in allowed)
         raise Conflict(
-            f"This return is {locked.get_status_display().lower()}, so it cannot be {doing}. "
-            "Someone may have acted on it a moment ago: reload it.",
+            f"This return is {locked.get_status_display().lower()}; only a return that is "
+            f"{states} can be {doing}. Someone may have acted on it a moment ago: reload it.",
             rule=STATE_RULE,
         )
     return locked
