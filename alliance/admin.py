@@ -172,4 +172,4 @@ class MembershipAdmin(ServiceAdmin):
 
 
 # Contracts, framework and returns live in their own module, registered with this one.
-from alliance import admin_contracts  # noqa: E402, F401
+from alliance import admin_contracts, admin_returns  # noqa: E402, F401

@@ -1,4 +1,4 @@
-"""Admin for commissioners: contracts, allocations, variations, framework and returns.
+"""Admin for commissioners: places, contracts, allocations and variations.
 
 Every change goes through the same services as the API; what the services own (years,
 periods, running totals, figures) is read-only here.
@@ -13,28 +13,16 @@ from django.db import transaction
 
 from alliance.admin import CommissionersOnly, ServiceAdmin, ServiceForm
 from alliance.models import (
-    Aggregation,
     Allocation,
     Contract,
     ContractMember,
     ContractYear,
-    Direction,
-    Figure,
-    Indicator,
-    IndicatorVersion,
     Organisation,
     Place,
-    Priority,
     Rating,
-    ReportingPeriod,
-    Return,
-    ReturnComment,
-    ReturnTransition,
     Variation,
 )
 from alliance.services.contracts import allocation_set, contract_activate, contract_create
-from alliance.services.framework import indicator_create, priority_create
-from alliance.services.review import return_accept, return_reopen, return_request_changes
 from alliance.services.variations import variation_approve, variation_reject
 from config.errors import DomainError
 
@@ -57,7 +45,7 @@ class AddOnly:
         return obj is None and self._may(request)
 
 
-def _run_action(admin_, request, queryset, service, **kwargs):
+def run_action(admin_, request, queryset, service, **kwargs):
     done = 0
     for obj in queryset.order_by("pk"):
         try:
@@ -150,7 +138,7 @@ class ContractAdmin(AddOnly, ServiceAdmin):
 
     @admin.action(description="Start the selected contracts")
     def activate(self, request, queryset):
-        _run_action(
+        run_action(
             self, request, queryset, lambda c: contract_activate(contract=c, by=request.user)
         )
 
@@ -216,7 +204,7 @@ class VariationAdmin(CommissionersOnly, admin.ModelAdmin):
     @admin.action(description="Approve and apply the selected variations")
     def approve(self, request, queryset):
         comment = request.POST.get("comment", "")
-        _run_action(
+        run_action(
             self,
             request,
             queryset,
@@ -226,161 +214,9 @@ class VariationAdmin(CommissionersOnly, admin.ModelAdmin):
     @admin.action(description="Reject the selected variations (give a comment)")
     def reject(self, request, queryset):
         comment = request.POST.get("comment", "")
-        _run_action(
+        run_action(
             self,
             request,
             queryset,
             lambda v: variation_reject(variation=v, by=request.user, comment=comment),
-        )
-
-
-class PriorityForm(ServiceForm):
-    class Meta:
-        model = Priority
-        fields = ["contract", "number", "name", "description"]
-
-    def run_service(self, cleaned):
-        return priority_create(by=self.by, **cleaned)
-
-    def validate_unique(self):
-        pass
-
-
-@admin.register(Priority)
-class PriorityAdmin(AddOnly, ServiceAdmin):
-    form = PriorityForm
-    list_display = ["name", "number", "contract"]
-    list_filter = ["contract"]
-
-
-class IndicatorForm(ServiceForm):
-    name = forms.CharField()
-    definition = forms.CharField(widget=forms.Textarea)
-    unit = forms.CharField()
-    aggregation = forms.ChoiceField(choices=Aggregation.choices)
-    numerator_label = forms.CharField(required=False)
-    denominator_label = forms.CharField(required=False)
-    direction = forms.ChoiceField(choices=Direction.choices)
-    baseline = forms.DecimalField(required=False, max_digits=12, decimal_places=2)
-    required_each_quarter = forms.BooleanField(required=False, initial=True)
-    ward_breakdown = forms.BooleanField(required=False)
-
-    class Meta:
-        model = Indicator
-        fields = ["contract", "priority", "code"]
-
-    def run_service(self, cleaned):
-        data = {k: cleaned[k] for k in cleaned if k not in ("contract", "priority", "code")}
-        return indicator_create(
-            contract=cleaned["contract"],
-            priority=cleaned["priority"],
-            code=cleaned["code"],
-            by=self.by,
-            data=data,
-        )
-
-    def validate_unique(self):
-        pass
-
-
-class VersionInline(ReadOnlyInline):
-    model = IndicatorVersion
-    fields = [
-        "version",
-        "name",
-        "aggregation",
-        "unit",
-        "direction",
-        "baseline",
-        "required_each_quarter",
-        "ward_breakdown",
-        "created_at",
-    ]
-    readonly_fields = fields
-
-
-@admin.register(Indicator)
-class IndicatorAdmin(AddOnly, ServiceAdmin):
-    form = IndicatorForm
-    list_display = ["code", "current_version", "contract", "is_active"]
-    list_filter = ["contract", "current_version__aggregation"]
-    inlines = [VersionInline]
-
-
-@admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(CommissionersOnly, admin.ModelAdmin):
-    list_display = ["label", "contract", "starts_on", "ends_on", "due_on"]
-    list_filter = ["contract", "financial_year"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class FigureInline(ReadOnlyInline):
-    model = Figure
-    fields = ["indicator_version", "value", "numerator", "denominator", "note"]
-    readonly_fields = fields
-
-
-class TransitionInline(ReadOnlyInline):
-    model = ReturnTransition
-    fields = ["at", "actor", "from_status", "to_status", "comment", "rating", "is_late"]
-    readonly_fields = fields
-
-
-class CommentInline(ReadOnlyInline):
-    model = ReturnComment
-    fields = ["created_at", "author", "figure", "body"]
-    readonly_fields = fields
-
-
-@admin.register(Return)
-class ReturnAdmin(CommissionersOnly, admin.ModelAdmin):
-    """Returns are written by partners; commissioners review them here or in the API."""
-
-    list_display = ["organisation", "period", "status", "is_late", "rating", "submitted_at"]
-    list_filter = ["status", "is_late", "rating", "contract"]
-    list_select_related = ["organisation", "period"]
-    search_fields = ["organisation__name"]
-    inlines = [FigureInline, TransitionInline, CommentInline]
-    action_form = DecisionForm
-    actions = ["accept", "request_changes", "reopen"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.action(description="Accept the selected returns (choose a rating)")
-    def accept(self, request, queryset):
-        rating, comment = request.POST.get("rating", ""), request.POST.get("comment", "")
-        _run_action(
-            self,
-            request,
-            queryset,
-            lambda r: return_accept(return_=r, by=request.user, rating=rating, comment=comment),
-        )
-
-    @admin.action(description="Ask for changes to the selected returns (give a reason)")
-    def request_changes(self, request, queryset):
-        reason = request.POST.get("comment", "")
-        _run_action(
-            self,
-            request,
-            queryset,
-            lambda r: return_request_changes(return_=r, by=request.user, reason=reason),
-        )
-
-    @admin.action(description="Reopen the selected returns (give a reason)")
-    def reopen(self, request, queryset):
-        reason = request.POST.get("comment", "")
-        _run_action(
-            self,
-            request,
-            queryset,
-            lambda r: return_reopen(return_=r, by=request.user, reason=reason),
         )
