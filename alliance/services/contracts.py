@@ -33,13 +33,13 @@ from config.errors import Conflict, RuleBroken
 
 def _check_term(initial: int, extensions: list[int]) -> int:
     maximum = settings.ALLIANCE_MAX_CONTRACT_YEARS
-    total = initial + sum(extensions)
-    if any(not isinstance(n, int) or n < 1 for n in extensions):
+    if any(not isinstance(n, int) or isinstance(n, bool) or n < 1 for n in extensions):
         raise RuleBroken(
             "Each extension option is a whole number of years, at least one.",
             rule="contracts.term_within_maximum",
             fields={"extension_options": ["Give whole years, e.g. [2, 2]."]},
         )
+    total = initial + sum(extensions)
     if total > maximum:
         raise RuleBroken(
             f"The initial term and extensions come to {total} years; a contract may run "

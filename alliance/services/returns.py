@@ -172,11 +172,12 @@ def _replace(return_: Return, model, items: list[dict[str, Any]]) -> None:
 
 def return_update(*, return_: Return, by: User, data: dict[str, Any]) -> Return:
     """Change a return being edited. Every bad value is listed, and nothing is saved."""
-    problems = []
-    for index, story in enumerate(data.get("stories", [])):
-        problems += story_problems(index, f"{story.get('title', '')}\n{story.get('story', '')}")
     with transaction.atomic():
         locked = lock_editable(return_, by)
+        problems = []
+        for index, story in enumerate(data.get("stories", [])):
+            text = f"{story.get('title', '')}\n{story.get('story', '')}"
+            problems += story_problems(index, text)
         fields = [name for name in (*TEXT_FIELDS, "spend") if name in data]
         for name in fields:
             setattr(locked, name, data[name])

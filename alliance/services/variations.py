@@ -47,11 +47,29 @@ def variation_propose(
             rule="variations.changes_something",
             fields={"changes": ["Say what changes."]},
         )
+    _check_refers_to_contract(contract, changes)
     with transaction.atomic():
         variation = Variation(contract=contract, reason=reason, changes=changes, proposed_by=by)
         variation._history_user = by
         variation.save()
     return variation
+
+
+def _check_refers_to_contract(contract: Contract, changes: dict[str, Any]) -> None:
+    """Catch a wrong year or organisation when it is proposed, not weeks later at approval.
+    Budgets are checked at approval, against the figures as they are then."""
+    last_year = contract.years.count() + len(changes.get("extension_year_budgets") or [])
+    partners = set(contract.members.values_list("organisation_id", flat=True))
+    errors = []
+    for item in [*changes.get("allocations", []), *changes.get("year_budgets", [])]:
+        if not 1 <= item["year"] <= last_year:
+            errors.append(f"The contract has no year {item['year']}.")
+        if "organisation" in item and item["organisation"] not in partners:
+            errors.append(f"Organisation {item['organisation']} is not a partner.")
+    if errors:
+        raise RuleBroken(
+            " ".join(errors), rule="variations.within_contract", fields={"changes": errors}
+        )
 
 
 def _lock_proposed(variation: Variation) -> tuple[Variation, Contract]:

@@ -388,3 +388,21 @@ def test_activating_twice_answers_409(contract, commissioner):
     client = client_for(commissioner)
     assert client.post(f"{CONTRACTS}{contract.pk}/activate/").status_code == 200
     assert client.post(f"{CONTRACTS}{contract.pk}/activate/").status_code == 409
+
+
+def test_a_variation_naming_a_missing_year_or_a_non_partner_is_refused(
+    contract, commissioner, stranger
+):
+    from alliance.models import Membership
+
+    outside = Membership.objects.get(user=stranger).organisation
+    for changes in (
+        {"allocations": [{"year": 6, "organisation": outside.pk, "amount": "1.00"}]},
+        {"year_budgets": [{"year": 10, "budget": "1.00"}]},
+    ):
+        response = client_for(commissioner).post(
+            _variations(contract), {"reason": "Try", "changes": changes}, format="json"
+        )
+        assert response.status_code == 400
+        assert response.json()["rule"] == "variations.within_contract"
+    assert not Variation.objects.exists()

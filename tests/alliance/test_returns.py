@@ -326,6 +326,8 @@ def test_the_whole_cycle_emails_partners_publishes_events_and_keeps_history(
             )
         assert response.json()["status"] == "reopened"
         assert response.json()["rating"] == ""
+        assert mail.outbox[-1].subject == "Return reopened: 2022-23 Q1"
+        assert "Spend was misstated." in mail.outbox[-1].body
     finally:
         subscribers[ReturnAccepted].remove(received.append)
         subscribers[ReturnReopened].remove(received.append)
