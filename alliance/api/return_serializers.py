@@ -196,6 +196,16 @@ HistoryEntrySerializer._declared_fields["from"] = serializers.CharField(source="
 HistoryEntrySerializer._declared_fields["to"] = serializers.CharField(source="to_value")
 
 
+class _Page(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+
+
+class HistoryPageSerializer(_Page):
+    results = HistoryEntrySerializer(many=True)
+
+
 class CommentSerializer(serializers.ModelSerializer):
     author = serializers.EmailField(source="author.email", read_only=True)
     indicator = serializers.CharField(
@@ -206,6 +216,10 @@ class CommentSerializer(serializers.ModelSerializer):
         model = ReturnComment
         fields = ["id", "figure", "indicator", "author", "body", "created_at"]
         read_only_fields = fields
+
+
+class CommentPageSerializer(_Page):
+    results = CommentSerializer(many=True)
 
 
 class CommentInputSerializer(StrictSerializer):

@@ -1,7 +1,7 @@
 """Quarterly returns and their review, and the shared learning drawn from them."""
 
 from django.db.models import OuterRef, Prefetch, Subquery
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,6 +18,11 @@ from alliance.services.review import (
     return_request_changes,
     return_submit,
 )
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="A page number within the paginated result."),
+    OpenApiParameter("page_size", int, description="Rows per page, up to 200."),
+]
 
 
 def returns_for(user):
@@ -115,28 +120,32 @@ class ReturnViewSet(
             return_reopen(return_=self.get_object(), by=request.user, reason=reason)
         )
 
-    @extend_schema(responses=s.HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def _page(self, rows, serializer_class):
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(serializer_class(page, many=True).data)
+
+    @extend_schema(responses=s.HistoryPageSerializer, parameters=PAGE_PARAMETERS)
+    @action(detail=True, methods=["get"], filterset_class=None)
     def history(self, request, pk=None):
         """Every transition, and every change to a figure after first submission, oldest
-        first: who, when, from, to, and the comment."""
-        entries = return_history(self.get_object())
-        return Response(s.HistoryEntrySerializer(entries, many=True).data)
+        first: who, when, from, to, and the comment. Paginated like every list."""
+        return self._page(return_history(self.get_object()), s.HistoryEntrySerializer)
 
-    @extend_schema(methods=["GET"], responses=s.CommentSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=s.CommentPageSerializer, parameters=PAGE_PARAMETERS)
     @extend_schema(
         methods=["POST"], request=s.CommentInputSerializer, responses={201: s.CommentSerializer}
     )
-    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    @action(detail=True, methods=["get", "post"], filterset_class=None)
     def comments(self, request, pk=None):
-        """Commissioners' comments on the whole return or on one figure (`figure`)."""
+        """Commissioners' comments on the whole return or on one figure (`figure`), oldest
+        first. Partners read them; commissioners write them."""
         return_ = self.get_object()
         comments = return_.comments.select_related("author", "figure__indicator_version__indicator")
         if request.method == "POST":
             data = self._input(s.CommentInputSerializer)
             comment = return_comment(return_=return_, by=request.user, **data)
             return Response(s.CommentSerializer(comments.get(pk=comment.pk)).data, status=201)
-        return Response(s.CommentSerializer(comments, many=True).data)
+        return self._page(comments, s.CommentSerializer)
 
 
 class LearningViewSet(viewsets.ReadOnlyModelViewSet):

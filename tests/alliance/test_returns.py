@@ -334,7 +334,7 @@ def test_the_whole_cycle_emails_partners_publishes_events_and_keeps_history(
     assert [type(e) for e in received] == [ReturnAccepted, ReturnReopened]
     assert received[0].return_id == draft.pk
 
-    history = client_for(lead).get(_url(draft, "history")).json()
+    history = client_for(lead).get(_url(draft, "history")).json()["results"]
     steps = [(h["kind"], h["from"], h["to"]) for h in history]
     assert steps == [
         ("transition", "draft", "submitted"),
@@ -378,7 +378,7 @@ def test_commissioners_comment_on_the_return_or_one_figure(draft, lead, ward, co
     )
     assert (whole.status_code, one.status_code) == (201, 201)
     assert one.json()["indicator"] == "FC1"
-    listed = client_for(lead).get(_url(draft, "comments")).json()
+    listed = client_for(lead).get(_url(draft, "comments")).json()["results"]
     assert [c["body"] for c in listed] == ["Clear narrative.", "Survey size?"]
     assert (
         client_for(lead).post(_url(draft, "comments"), {"body": "Hi"}, format="json").status_code
