@@ -38,6 +38,21 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class SavedByService(ServiceForm):
+    """A form whose service saves the object during `clean()`.
+
+    Django would then validate a second, unsaved copy against the database and report the
+    row the service has just saved as a duplicate of itself; the saved object is the form's
+    result instead."""
+
+    def _post_clean(self):
+        saved = getattr(self, "saved", None)
+        if saved is None:
+            super()._post_clean()
+        else:
+            self.instance = saved
+
+
 class AddOnly:
     """Created through a service; afterwards only viewed (or acted on with actions)."""
 
@@ -64,7 +79,7 @@ class PlaceAdmin(CommissionersOnly, admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class ContractForm(ServiceForm):
+class ContractForm(SavedByService):
     year_budgets = forms.CharField(help_text="One budget per initial year, e.g. 705000, 705000")
     partners = forms.ModelMultipleChoiceField(queryset=Organisation.objects.all())
     lead_partner = forms.ModelChoiceField(queryset=Organisation.objects.all())
@@ -143,7 +158,7 @@ class ContractAdmin(AddOnly, ServiceAdmin):
         )
 
 
-class AllocationForm(ServiceForm):
+class AllocationForm(SavedByService):
     class Meta:
         model = Allocation
         fields = ["contract_year", "organisation", "amount"]
@@ -157,10 +172,6 @@ class AllocationForm(ServiceForm):
             amount=cleaned["amount"],
             by=self.by,
         )
-
-    def validate_unique(self):
-        # Setting an existing allocation again changes its amount: the service decides.
-        pass
 
 
 @admin.register(Allocation)

@@ -6,8 +6,14 @@ Every change goes through the same services as the API.
 from django import forms
 from django.contrib import admin
 
-from alliance.admin import CommissionersOnly, ServiceAdmin, ServiceForm
-from alliance.admin_contracts import AddOnly, DecisionForm, ReadOnlyInline, run_action
+from alliance.admin import CommissionersOnly, ServiceAdmin
+from alliance.admin_contracts import (
+    AddOnly,
+    DecisionForm,
+    ReadOnlyInline,
+    SavedByService,
+    run_action,
+)
 from alliance.models import (
     Aggregation,
     Direction,
@@ -24,16 +30,13 @@ from alliance.services.framework import indicator_create, priority_create
 from alliance.services.review import return_accept, return_reopen, return_request_changes
 
 
-class PriorityForm(ServiceForm):
+class PriorityForm(SavedByService):
     class Meta:
         model = Priority
         fields = ["contract", "number", "name", "description"]
 
     def run_service(self, cleaned):
         return priority_create(by=self.by, **cleaned)
-
-    def validate_unique(self):
-        pass
 
 
 @admin.register(Priority)
@@ -43,7 +46,7 @@ class PriorityAdmin(AddOnly, ServiceAdmin):
     list_filter = ["contract"]
 
 
-class IndicatorForm(ServiceForm):
+class IndicatorForm(SavedByService):
     name = forms.CharField()
     definition = forms.CharField(widget=forms.Textarea)
     unit = forms.CharField()
@@ -68,9 +71,6 @@ class IndicatorForm(ServiceForm):
             by=self.by,
             data=data,
         )
-
-    def validate_unique(self):
-        pass
 
 
 class VersionInline(ReadOnlyInline):

@@ -122,3 +122,57 @@ def test_a_contract_added_in_the_admin_goes_through_the_service(
     assert response.status_code == 200  # the form is shown again with the service's message
     assert "more than the contract value" in response.content.decode()
     assert not Contract.objects.filter(reference="ADM-1").exists()
+
+
+def test_a_contract_and_an_allocation_added_in_the_admin_are_saved_by_the_services(
+    staff_commissioner, contract, organisation
+):
+    response = staff_commissioner.post(
+        "/admin/alliance/contract/add/",
+        {
+            "place": contract.place.pk,
+            "title": "Second",
+            "reference": "ADM-2",
+            "starts_on": "2024-04-01",
+            "initial_term_years": "2",
+            "extension_options": "[2]",
+            "value": "200.00",
+            "year_budgets": "50, 60",
+            "values_text": "",
+            "values_version": "",
+            "review_points": "",
+            "partners": [organisation.pk],
+            "lead_partner": organisation.pk,
+            "members-TOTAL_FORMS": "0",
+            "members-INITIAL_FORMS": "0",
+            "years-TOTAL_FORMS": "0",
+            "years-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = Contract.objects.get(reference="ADM-2")
+    assert created.years.count() == 2 and created.periods.count() == 8
+    year = created.years.get(number=1)
+    response = staff_commissioner.post(
+        "/admin/alliance/allocation/add/",
+        {
+            "contract_year": year.pk,
+            "organisation": organisation.pk,
+            "amount": "50.00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    year.refresh_from_db()
+    assert year.allocated == Decimal("50.00")
+    response = staff_commissioner.post(
+        "/admin/alliance/allocation/add/",
+        {
+            "contract_year": year.pk,
+            "organisation": organisation.pk,
+            "amount": "50.01",
+        },
+    )
+    assert response.status_code == 200
+    assert "more than the contract allows" in response.content.decode()
+    year.refresh_from_db()
+    assert year.allocated == Decimal("50.00")
