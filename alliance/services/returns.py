@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from alliance.models import (
+    Aggregation,
     ContractMember,
     FamilyStory,
     Figure,
@@ -28,7 +29,7 @@ from alliance.models import (
 from alliance.models.returns import EDITABLE
 from alliance.services.guards import PARTNER_EDITORS, require_partner_role
 from alliance.services.return_checks import story_problems, value_problems
-from config.errors import Conflict, RuleBroken
+from config.errors import Conflict, Problem, RuleBroken
 
 TEXT_FIELDS = ("standing_facts", "went_well", "was_hard", "would_change")
 ONE_PER_PERIOD = "returns.one_per_partner_and_period"
@@ -137,12 +138,41 @@ def lock_editable(return_: Return, by: User) -> Return:
     return locked
 
 
+def _shape_problems(figure: Figure, wards: list | None) -> list[Problem]:
+    """A ratio takes a numerator and a denominator; a sum or latest figure takes a value;
+    only an indicator broken down by ward takes ward figures."""
+    version = figure.indicator_version
+    label = f"{version.indicator.code} ({version.name})"
+    if version.aggregation == Aggregation.RATIO:
+        expected, wrong = "a ratio: give a numerator and a denominator", ["value"]
+    else:
+        expected, wrong = "a count: give a value", ["numerator", "denominator"]
+    problems = [
+        Problem(
+            code="returns.figure_shape",
+            message=f"{label} is {expected}, not a {name}.",
+            field=f"figures.{version.indicator.code}.{name}",
+        )
+        for name in wrong
+        if getattr(figure, name) is not None
+    ]
+    if wards and not version.ward_breakdown:
+        problems.append(
+            Problem(
+                code="returns.figure_shape",
+                message=f"{label} is not broken down by ward.",
+                field=f"figures.{version.indicator.code}.wards",
+            )
+        )
+    return problems
+
+
 def _update_figure(figure: Figure, item: dict[str, Any], by: User) -> list:
     for name in ("value", "numerator", "denominator", "note"):
         if name in item:
             setattr(figure, name, item[name])
     wards = item.get("wards")
-    problems = value_problems(
+    problems = _shape_problems(figure, wards) + value_problems(
         figure, [(w["ward"].name, w.get("value")) for w in wards] if wards is not None else []
     )
     if problems:
@@ -196,7 +226,7 @@ def return_update(*, return_: Return, by: User, data: dict[str, Any]) -> Return:
             problems += _update_figure(figure, item, by)
         if problems:
             raise RuleBroken(
-                "Some figures need correcting. Nothing was saved.",
+                "Some of the return needs correcting. Nothing was saved.",
                 rule=problems[0].code,
                 problems=problems,
             )

@@ -126,6 +126,12 @@ def test_contributors_and_leads_edit_a_draft(draft, contributor, lead, ward):
             {"indicator": "FC1", "numerator": "11", "denominator": "10"},
             "returns.numerator_within_denominator",
         ),
+        ({"indicator": "FC1", "value": "3"}, "returns.figure_shape"),
+        ({"indicator": "FE1", "numerator": "3"}, "returns.figure_shape"),
+        (
+            {"indicator": "DT1", "value": "3", "wards": [{"ward": "E05000972", "value": "3"}]},
+            "returns.figure_shape",
+        ),
     ],
 )
 def test_bad_figures_are_refused_and_nothing_is_saved(draft, lead, figure, rule):
