@@ -53,6 +53,14 @@ class SavedByService(ServiceForm):
             self.instance = saved
 
 
+class Scoped:
+    """A commissioner sees the contracts of the places they commission, as in the API."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.visible_to(request.user)
+
+
 class AddOnly:
     """Created through a service; afterwards only viewed (or acted on with actions)."""
 
@@ -74,7 +82,7 @@ def run_action(admin_, request, queryset, service, **kwargs):
 
 
 @admin.register(Place)
-class PlaceAdmin(CommissionersOnly, admin.ModelAdmin):
+class PlaceAdmin(Scoped, CommissionersOnly, admin.ModelAdmin):
     list_display = ["name", "council", "parent"]
     search_fields = ["name"]
 
@@ -143,7 +151,7 @@ class YearInline(ReadOnlyInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(AddOnly, ServiceAdmin):
+class ContractAdmin(Scoped, AddOnly, ServiceAdmin):
     form = ContractForm
     list_display = ["title", "reference", "place", "status", "starts_on", "value", "budgeted"]
     list_filter = ["status", "place"]
@@ -175,7 +183,7 @@ class AllocationForm(SavedByService):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(AddOnly, ServiceAdmin):
+class AllocationAdmin(Scoped, AddOnly, ServiceAdmin):
     form = AllocationForm
     list_display = ["organisation", "contract_year", "amount", "updated_at"]
     list_filter = ["contract_year__contract"]
@@ -188,7 +196,7 @@ class DecisionForm(ActionForm):
 
 
 @admin.register(Variation)
-class VariationAdmin(CommissionersOnly, admin.ModelAdmin):
+class VariationAdmin(Scoped, CommissionersOnly, admin.ModelAdmin):
     """Variations are proposed through the API; commissioners decide them here too."""
 
     list_display = ["pk", "contract", "status", "proposed_by", "proposed_at", "decided_by"]

@@ -12,6 +12,7 @@ from alliance.admin_contracts import (
     DecisionForm,
     ReadOnlyInline,
     SavedByService,
+    Scoped,
     run_action,
 )
 from alliance.models import (
@@ -40,7 +41,7 @@ class PriorityForm(SavedByService):
 
 
 @admin.register(Priority)
-class PriorityAdmin(AddOnly, ServiceAdmin):
+class PriorityAdmin(Scoped, AddOnly, ServiceAdmin):
     form = PriorityForm
     list_display = ["name", "number", "contract"]
     list_filter = ["contract"]
@@ -90,7 +91,7 @@ class VersionInline(ReadOnlyInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(AddOnly, ServiceAdmin):
+class IndicatorAdmin(Scoped, AddOnly, ServiceAdmin):
     form = IndicatorForm
     list_display = ["code", "current_version", "contract", "is_active"]
     list_filter = ["contract", "current_version__aggregation"]
@@ -98,7 +99,7 @@ class IndicatorAdmin(AddOnly, ServiceAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(CommissionersOnly, admin.ModelAdmin):
+class ReportingPeriodAdmin(Scoped, CommissionersOnly, admin.ModelAdmin):
     list_display = ["label", "contract", "starts_on", "ends_on", "due_on"]
     list_filter = ["contract", "financial_year"]
 
@@ -128,7 +129,7 @@ class CommentInline(ReadOnlyInline):
 
 
 @admin.register(Return)
-class ReturnAdmin(CommissionersOnly, admin.ModelAdmin):
+class ReturnAdmin(Scoped, CommissionersOnly, admin.ModelAdmin):
     """Returns are written by partners; commissioners review them here or in the API."""
 
     list_display = ["organisation", "period", "status", "is_late", "rating", "submitted_at"]

@@ -26,7 +26,7 @@ from alliance.models import (
     User,
 )
 from alliance.models.people import LegalForm
-from alliance.services.guards import require_commissioner
+from alliance.services.guards import require_commissioner_of, require_commissioner_of_place
 from alliance.services.money import apply_changes, lock_contract
 from config.errors import Conflict, RuleBroken
 
@@ -110,7 +110,9 @@ def contract_create(
     review_points: str = "",
 ) -> Contract:
     """Create a contract being set up, with its initial years and their periods."""
-    require_commissioner(by, doing="set up a contract", rule="contracts.set_up_by_commissioners")
+    require_commissioner_of_place(
+        place, by, doing="set up a contract", rule="contracts.set_up_by_commissioners"
+    )
     maximum = _check_term(initial_term_years, extension_options)
     if len(year_budgets) != initial_term_years:
         raise RuleBroken(
@@ -171,7 +173,9 @@ def contract_create(
 
 def contract_activate(*, contract: Contract, by: User) -> Contract:
     """Start the contract. From now on allocations change only through variations."""
-    require_commissioner(by, doing="start a contract", rule="contracts.set_up_by_commissioners")
+    require_commissioner_of(
+        contract.pk, by, doing="start it", rule="contracts.set_up_by_commissioners"
+    )
     with transaction.atomic():
         locked = lock_contract(contract.pk)
         if locked.status != ContractStatus.SETTING_UP:
@@ -189,7 +193,9 @@ def allocation_set(
     *, contract: Contract, organisation: Organisation, year_number: int, amount: Decimal, by: User
 ):
     """Set a partner's allocation for one year while the contract is being set up."""
-    require_commissioner(by, doing="set allocations", rule="contracts.allocations_by_commissioners")
+    require_commissioner_of(
+        contract.pk, by, doing="set allocations", rule="contracts.allocations_by_commissioners"
+    )
     with transaction.atomic():
         locked = lock_contract(contract.pk)
         if locked.status != ContractStatus.SETTING_UP:

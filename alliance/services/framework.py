@@ -20,7 +20,7 @@ from alliance.models import (
     Priority,
     User,
 )
-from alliance.services.guards import require_commissioner
+from alliance.services.guards import require_commissioner_of
 from config.errors import Conflict, RuleBroken
 
 VERSIONED_FIELDS = (
@@ -36,6 +36,7 @@ VERSIONED_FIELDS = (
     "ward_breakdown",
 )
 RULE = "framework.indicator_definition"
+FRAMEWORK = "framework.commissioners"
 
 
 def _check_definition(data: dict[str, Any]) -> None:
@@ -57,7 +58,7 @@ def _check_definition(data: dict[str, Any]) -> None:
 def priority_create(
     *, contract: Contract, by: User, number: int, name: str, description: str = ""
 ) -> Priority:
-    require_commissioner(by, doing="change the outcome framework", rule="framework.commissioners")
+    require_commissioner_of(contract.pk, by, doing="change its outcome framework", rule=FRAMEWORK)
     try:
         with transaction.atomic():
             return Priority.objects.create(
@@ -93,7 +94,7 @@ def indicator_create(
     data: dict[str, Any],
     targets: dict[int, Decimal] | None = None,
 ) -> Indicator:
-    require_commissioner(by, doing="change the outcome framework", rule="framework.commissioners")
+    require_commissioner_of(contract.pk, by, doing="change its outcome framework", rule=FRAMEWORK)
     _check_definition(data)
     if priority is not None and priority.contract_id != contract.pk:
         raise RuleBroken(
@@ -125,7 +126,9 @@ def indicator_revise(
     targets: dict[int, Decimal] | None = None,
 ) -> Indicator:
     """Add a version with `data` changed; earlier versions and their figures stay as they were."""
-    require_commissioner(by, doing="change the outcome framework", rule="framework.commissioners")
+    require_commissioner_of(
+        indicator.contract_id, by, doing="change its outcome framework", rule=FRAMEWORK
+    )
     with transaction.atomic():
         locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
         current = locked.current_version

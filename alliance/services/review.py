@@ -24,7 +24,7 @@ from alliance.models import (
     User,
 )
 from alliance.models.returns import EDITABLE
-from alliance.services.guards import LEADS, require_commissioner, require_partner_role
+from alliance.services.guards import LEADS, require_commissioner_of, require_partner_role
 from alliance.services.return_checks import submission_problems
 from config.errors import Conflict, RuleBroken
 
@@ -101,7 +101,9 @@ def return_submit(*, return_: Return, by: User) -> Return:
 
 
 def return_request_changes(*, return_: Return, by: User, reason: str) -> Return:
-    require_commissioner(by, doing="ask for changes", rule="returns.reviewed_by_commissioner")
+    require_commissioner_of(
+        return_.contract_id, by, doing="ask for changes", rule="returns.reviewed_by_commissioner"
+    )
     reason = _require_reason(reason)
     with transaction.atomic():
         locked = _lock(return_, (ReturnStatus.SUBMITTED,), "sent back for changes")
@@ -121,7 +123,9 @@ def _event_ids(locked: Return) -> dict[str, int]:
 
 def return_accept(*, return_: Return, by: User, rating: str, comment: str = "") -> Return:
     """Accept with a rating on the Procurement Act 2023 scale; the figures now count."""
-    require_commissioner(by, doing="accept a return", rule="returns.reviewed_by_commissioner")
+    require_commissioner_of(
+        return_.contract_id, by, doing="accept a return", rule="returns.reviewed_by_commissioner"
+    )
     if rating not in Rating.values:
         raise RuleBroken(
             "Rate the return: good, approaching target, requires improvement, inadequate or other.",
@@ -147,7 +151,9 @@ def return_accept(*, return_: Return, by: User, rating: str, comment: str = "") 
 
 def return_reopen(*, return_: Return, by: User, reason: str) -> Return:
     """Send an accepted return back to editing; its figures stop counting until accepted."""
-    require_commissioner(by, doing="reopen a return", rule="returns.reviewed_by_commissioner")
+    require_commissioner_of(
+        return_.contract_id, by, doing="reopen a return", rule="returns.reviewed_by_commissioner"
+    )
     reason = _require_reason(reason)
     with transaction.atomic():
         locked = _lock(return_, (ReturnStatus.ACCEPTED,), "reopened")
@@ -163,7 +169,12 @@ def return_comment(
     *, return_: Return, by: User, body: str, figure: Figure | None = None
 ) -> ReturnComment:
     """A commissioner's comment on the whole return or on one of its figures."""
-    require_commissioner(by, doing="comment on a return", rule="returns.reviewed_by_commissioner")
+    require_commissioner_of(
+        return_.contract_id,
+        by,
+        doing="comment on a return",
+        rule="returns.reviewed_by_commissioner",
+    )
     body = _require_reason(body, field="body", message="Write something in the comment.")
     if figure is not None and figure.return_record_id != return_.pk:
         raise RuleBroken(

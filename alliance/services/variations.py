@@ -13,15 +13,16 @@ from django.utils import timezone
 
 from alliance import access
 from alliance.models import Contract, ContractMember, Role, User, Variation, VariationStatus
-from alliance.services.guards import require_commissioner
+from alliance.services.guards import commissions, require_commissioner_of
 from alliance.services.money import apply_changes, lock_contract, snapshot
 from config.errors import Conflict, NotAllowed, RuleBroken
 
+DECIDE = "variations.approved_by_commissioner"
 CHANGE_KEYS = {"allocations", "year_budgets", "value", "extension_year_budgets"}
 
 
 def _may_propose(by: User, contract: Contract) -> bool:
-    if access.is_commissioner(by):
+    if commissions(contract.pk, by):
         return True
     lead = ContractMember.objects.filter(contract=contract, is_lead_partner=True).first()
     return lead is not None and Role.ALLIANCE_LEAD in access.roles_in(by, lead.organisation_id)
@@ -86,9 +87,7 @@ def _lock_proposed(variation: Variation) -> tuple[Variation, Contract]:
 
 def variation_approve(*, variation: Variation, by: User, comment: str = "") -> Variation:
     """Apply the variation's changes atomically, keeping the before and after (rule 4)."""
-    require_commissioner(
-        by, doing="approve a variation", rule="variations.approved_by_commissioner"
-    )
+    require_commissioner_of(variation.contract_id, by, doing="approve a variation", rule=DECIDE)
     with transaction.atomic():
         locked, contract = _lock_proposed(variation)
         before = snapshot(contract)
@@ -114,7 +113,7 @@ def variation_approve(*, variation: Variation, by: User, comment: str = "") -> V
 
 
 def variation_reject(*, variation: Variation, by: User, comment: str) -> Variation:
-    require_commissioner(by, doing="reject a variation", rule="variations.approved_by_commissioner")
+    require_commissioner_of(variation.contract_id, by, doing="reject a variation", rule=DECIDE)
     if not comment.strip():
         raise RuleBroken(
             "Say why the variation is rejected.",

@@ -6,7 +6,8 @@ second partner of `contract`:
 - `contributor`: a contributor of `organisation`;
 - `other_partner` (= `other_member`): an alliance lead of the other partner;
 - `stranger`: an alliance lead of an organisation outside the contract;
-- `commissioner`: a commissioner of `council`, which commissions the contract.
+- `commissioner`: a commissioner of `council`, which commissions the contract;
+- `other_commissioner`: a commissioner of another council, with places of its own.
 """
 
 import pytest
@@ -39,6 +40,15 @@ def other_partner(other_member):
 @pytest.fixture
 def stranger(db):
     return MembershipFactory(organisation=OrganisationFactory(), role="alliance_lead").user
+
+
+@pytest.fixture
+def other_commissioner(db):
+    from alliance.models import Place
+
+    other_council = OrganisationFactory(council=True)
+    Place.objects.create(name="Elsewhere", council=other_council)
+    return MembershipFactory(organisation=other_council, role="commissioner").user
 
 
 @pytest.fixture

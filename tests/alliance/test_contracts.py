@@ -406,3 +406,33 @@ def test_a_variation_naming_a_missing_year_or_a_non_partner_is_refused(
         assert response.status_code == 400
         assert response.json()["rule"] == "variations.within_contract"
     assert not Variation.objects.exists()
+
+
+def test_a_regional_commissioner_sees_and_acts_across_the_places_in_the_region(
+    contract, organisation
+):
+    from alliance.models import Place
+    from tests.alliance.factories import MembershipFactory, OrganisationFactory
+
+    authority = OrganisationFactory(council=True, name="Liverpool City Region")
+    region = Place.objects.create(name="Liverpool City Region", council=authority)
+    Place.objects.filter(pk=contract.place_id).update(parent=region)
+    regional = MembershipFactory(organisation=authority, role="commissioner").user
+    client = client_for(regional)
+    assert client.get(CONTRACTS).json()["count"] == 1
+    response = client.post(
+        _allocations(contract),
+        {"year": 1, "organisation": organisation.pk, "amount": "10.00"},
+        format="json",
+    )
+    assert response.status_code == 201
+
+
+def test_a_commissioner_of_another_council_cannot_set_up_a_contract_in_this_place(
+    contract, other_commissioner, organisation, other_organisation
+):
+    body = _create_body(contract.place, organisation, other_organisation)
+    response = client_for(other_commissioner).post(CONTRACTS, body, format="json")
+    assert response.status_code == 403
+    assert response.json()["rule"] == "contracts.set_up_by_commissioners"
+    assert Contract.objects.count() == 1
