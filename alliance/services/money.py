@@ -127,7 +127,7 @@ def apply_changes(contract: Contract, changes: dict[str, Any], *, by: User) -> l
         wanted[(item["year"], item["organisation"])] = money(item["amount"], field="amount")
     existing = {
         (a.contract_year.number, a.organisation_id): a
-        for a in Allocation.objects.select_for_update()
+        for a in Allocation.objects.select_for_update(of=("self",))
         .filter(contract_year__contract=contract)
         .select_related("contract_year")
         .order_by("pk")

@@ -32,7 +32,11 @@ STATE_RULE = "returns.workflow"
 
 
 def _lock(return_: Return, allowed: tuple[str, ...], doing: str) -> Return:
-    locked = Return.objects.select_for_update().select_related("period").get(pk=return_.pk)
+    # Lock the return only, not the period it is joined to: partners submitting for the
+    # same quarter must not queue behind each other.
+    locked = (
+        Return.objects.select_for_update(of=("self",)).select_related("period").get(pk=return_.pk)
+    )
     if locked.status not in allowed:
         states = " or ".join(ReturnStatus(state).label.lower() for state in allowed)
         raise Conflict(
