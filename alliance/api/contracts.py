@@ -43,7 +43,8 @@ def _contracts(user):
 
 
 class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Alliance contracts: partners see the contracts they are in; commissioners see all.
+    """Alliance contracts: partners see the contracts they are in; commissioners those of the
+    places they commission (a regional commissioner, every place in the region).
 
     A commissioner sets a contract up (`POST`), sets its first allocations, then starts it
     (`activate/`); after that its money and term change only through variations."""

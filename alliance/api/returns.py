@@ -48,7 +48,7 @@ class ReturnViewSet(
     viewsets.GenericViewSet,
 ):
     """Quarterly returns, one per partner per period. A partner's leads and contributors
-    see and edit its returns; commissioners see all.
+    see and edit its returns; commissioners see those of the places they commission.
 
     States: `draft -> submitted -> accepted`, `submitted -> changes_requested -> submitted`,
     `accepted -> reopened -> submitted`. Leads and contributors edit a draft, a return with
