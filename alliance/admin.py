@@ -169,3 +169,7 @@ class MembershipAdmin(ServiceAdmin):
                 membership_remove(membership=membership, by=request.user)
             except DomainError as exc:
                 self.message_user(request, exc.message, level=messages.ERROR)
+
+
+# Contracts, framework and returns live in their own module, registered with this one.
+from alliance import admin_contracts, admin_returns  # noqa: E402, F401

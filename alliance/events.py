@@ -47,3 +47,25 @@ def _deliver(event: DomainEvent) -> None:
             handler(event)
         except Exception:
             logger.exception("Subscriber %r failed on %r", handler, event)
+
+
+# --- Alliance returns --------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReturnAccepted(DomainEvent):
+    """A commissioner accepted a quarterly return: its figures now count (rule 9)."""
+
+    return_id: int
+    contract_id: int
+    period_id: int
+    organisation_id: int
+
+
+@dataclass(frozen=True)
+class ReturnReopened(DomainEvent):
+    """An accepted return went back to editing: its figures no longer count until
+    accepted again."""
+
+    return_id: int
+    contract_id: int
+    period_id: int
+    organisation_id: int

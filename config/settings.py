@@ -238,6 +238,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
+# --- Alliance contracts and returns -----------------------------------------------------
+# The longest an Alliance contract may run, extensions included (rule 3).
+ALLIANCE_MAX_CONTRACT_YEARS = env_int("ALLIANCE_MAX_CONTRACT_YEARS", 9, minimum=1)
+# A quarterly return is due this many working days after its quarter ends.
+ALLIANCE_RETURN_DUE_WORKING_DAYS = env_int("ALLIANCE_RETURN_DUE_WORKING_DAYS", 20, minimum=0)
+# A risk's likelihood and impact share one scale: one name for it in the schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["RiskLevelEnum"] = "alliance.models.returns.Level"
+
 # --- Reporting: background jobs and small-number suppression -----------------------------
 # Counts from 1 to this are published as "c" (DESIGN §3 rule 10).
 SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 5, minimum=1)

@@ -1,3 +1,5 @@
+import itertools
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -65,3 +67,118 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = "alliance_lead"
+
+
+# --- Alliance contracts and returns ------------------------------------------------------
+_references = itertools.count(1)
+
+
+# Contracts are built through the services, as a commissioner would, so that their years,
+# periods and running totals are exactly what production would hold.
+def build_contract(
+    *,
+    commissioner,
+    council,
+    partners,
+    starts_on=None,
+    years=5,
+    extensions=(2, 2),
+    budget="705000.00",
+    value=None,
+    reference=None,
+):
+    from datetime import date
+    from decimal import Decimal
+
+    from alliance.models import Place
+    from alliance.services.contracts import contract_create
+
+    place, _ = Place.objects.get_or_create(
+        name=f"Place of {council.name}", defaults={"council": council}
+    )
+    budgets = [Decimal(budget)] * years
+    return contract_create(
+        by=commissioner,
+        place=place,
+        title="Family Toolbox Alliance",
+        reference=reference or f"FTA-{next(_references)}",
+        starts_on=starts_on or date(2022, 4, 1),
+        initial_term_years=years,
+        extension_options=list(extensions),
+        value=Decimal(value) if value else sum(budgets) + Decimal("1000000.00"),
+        year_budgets=budgets,
+        members=[
+            {"organisation": org, "is_lead_partner": index == 0, "values_version_signed": "1"}
+            for index, org in enumerate(partners)
+        ],
+        values_text="We give tools, not answers.",
+        values_version="1",
+    )
+
+
+def build_framework(*, contract, commissioner):
+    """One indicator of each aggregation type; FE1 is broken down by ward."""
+    from decimal import Decimal
+
+    from alliance.services.framework import indicator_create, priority_create
+
+    priority = priority_create(
+        contract=contract, by=commissioner, number=1, name="Families get help early"
+    )
+    common = {"definition": "As defined in the framework.", "required_each_quarter": True}
+    fe1 = indicator_create(
+        contract=contract,
+        by=commissioner,
+        code="FE1",
+        priority=priority,
+        data={
+            **common,
+            "name": "Families engaging",
+            "unit": "families",
+            "aggregation": "sum",
+            "ward_breakdown": True,
+            "baseline": Decimal("400"),
+        },
+        targets={1: Decimal("450")},
+    )
+    fc1 = indicator_create(
+        contract=contract,
+        by=commissioner,
+        code="FC1",
+        priority=priority,
+        data={
+            **common,
+            "name": "Felt empowered",
+            "unit": "%",
+            "aggregation": "ratio",
+            "numerator_label": "coached people who felt empowered",
+            "denominator_label": "coached people surveyed",
+        },
+    )
+    dt1 = indicator_create(
+        contract=contract,
+        by=commissioner,
+        code="DT1",
+        priority=priority,
+        data={
+            **common,
+            "name": "Digital tool users",
+            "unit": "people",
+            "aggregation": "latest",
+            "required_each_quarter": False,
+        },
+    )
+    return {"FE1": fe1, "FC1": fc1, "DT1": dt1}
+
+
+def complete_figures(ward_code):
+    """An update that makes a return built on `build_framework` ready to submit."""
+    return {
+        "spend": "41000.00",
+        "went_well": "Drop-ins were busy.",
+        "figures": [
+            {"indicator": "FE1", "value": "12", "wards": [{"ward": ward_code, "value": "12"}]},
+            {"indicator": "FC1", "numerator": "9", "denominator": "10"},
+            {"indicator": "DT1", "value": "300"},
+        ],
+    }

@@ -4,11 +4,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from alliance import demo as alliance_demo
+from alliance import demo_contracts
 from alliance.demo import DEMO_PASSWORD
 from grants import demo as grants_demo
 
 # Each app's loader, in dependency order; each is idempotent.
-LOADERS = [alliance_demo.load, grants_demo.load]
+LOADERS = [alliance_demo.load, demo_contracts.load, grants_demo.load]
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliance', '0001_initial'),
+        ('alliance', '0002_contracts_framework_returns'),
     ]
 
     operations = [
