@@ -95,6 +95,15 @@ class ServiceForm(forms.ModelForm):
             self.add_error(None, exc.message)
         return cleaned
 
+    def _post_clean(self):
+        # Once the service has saved, Django would validate a second, unsaved copy against
+        # the database and report the row just saved as a duplicate of itself.
+        saved = getattr(self, "saved", None)
+        if saved is None:
+            super()._post_clean()
+        else:
+            self.instance = saved
+
 
 class ServiceAdmin(CommissionersOnly, SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -142,10 +151,6 @@ class MembershipForm(ServiceForm):
             email=cleaned["user"].email,
             role=cleaned["role"],
         )
-
-    def validate_unique(self):
-        # The service answers a repeated role with its own, clearer message.
-        pass
 
 
 @admin.register(Membership)

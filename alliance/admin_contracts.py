@@ -38,21 +38,6 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class SavedByService(ServiceForm):
-    """A form whose service saves the object during `clean()`.
-
-    Django would then validate a second, unsaved copy against the database and report the
-    row the service has just saved as a duplicate of itself; the saved object is the form's
-    result instead."""
-
-    def _post_clean(self):
-        saved = getattr(self, "saved", None)
-        if saved is None:
-            super()._post_clean()
-        else:
-            self.instance = saved
-
-
 class Scoped:
     """A commissioner sees the contracts of the places they commission, as in the API."""
 
@@ -87,7 +72,7 @@ class PlaceAdmin(Scoped, CommissionersOnly, admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class ContractForm(SavedByService):
+class ContractForm(ServiceForm):
     year_budgets = forms.CharField(help_text="One budget per initial year, e.g. 705000, 705000")
     partners = forms.ModelMultipleChoiceField(queryset=Organisation.objects.all())
     lead_partner = forms.ModelChoiceField(queryset=Organisation.objects.all())
@@ -166,7 +151,7 @@ class ContractAdmin(Scoped, AddOnly, ServiceAdmin):
         )
 
 
-class AllocationForm(SavedByService):
+class AllocationForm(ServiceForm):
     class Meta:
         model = Allocation
         fields = ["contract_year", "organisation", "amount"]

@@ -6,12 +6,11 @@ Every change goes through the same services as the API.
 from django import forms
 from django.contrib import admin
 
-from alliance.admin import CommissionersOnly, ServiceAdmin
+from alliance.admin import CommissionersOnly, ServiceAdmin, ServiceForm
 from alliance.admin_contracts import (
     AddOnly,
     DecisionForm,
     ReadOnlyInline,
-    SavedByService,
     Scoped,
     run_action,
 )
@@ -31,7 +30,7 @@ from alliance.services.framework import indicator_create, priority_create
 from alliance.services.review import return_accept, return_reopen, return_request_changes
 
 
-class PriorityForm(SavedByService):
+class PriorityForm(ServiceForm):
     class Meta:
         model = Priority
         fields = ["contract", "number", "name", "description"]
@@ -47,7 +46,7 @@ class PriorityAdmin(Scoped, AddOnly, ServiceAdmin):
     list_filter = ["contract"]
 
 
-class IndicatorForm(SavedByService):
+class IndicatorForm(ServiceForm):
     name = forms.CharField()
     definition = forms.CharField(widget=forms.Textarea)
     unit = forms.CharField()

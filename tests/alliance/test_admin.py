@@ -30,7 +30,7 @@ def test_an_organisation_added_in_the_admin_gets_its_org_id_from_the_service(
         {
             "name": "Admin Added Charity",
             "legal_form": "registered_charity",
-            "charity_number": "1 012 399",
+            "charity_number": "1012399",
             "memberships-TOTAL_FORMS": "0",
             "memberships-INITIAL_FORMS": "0",
         },
