@@ -11,8 +11,8 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from alliance.models import Membership
+from config.money import gbp
 from grants.access import APPLYING_ROLES
-from grants.money import gbp
 
 
 def _recipients(organisation_id: int, *also) -> list[str]:

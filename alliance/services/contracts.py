@@ -29,6 +29,7 @@ from alliance.models.people import LegalForm
 from alliance.services.guards import require_commissioner_of, require_commissioner_of_place
 from alliance.services.money import apply_changes, lock_contract
 from config.errors import Conflict, RuleBroken
+from config.money import gbp
 
 
 def _check_term(initial: int, extensions: list[int]) -> int:
@@ -122,8 +123,8 @@ def contract_create(
         )
     if sum(year_budgets, Decimal("0")) > value:
         raise RuleBroken(
-            f"The years' budgets come to £{sum(year_budgets):,.2f}, more than the contract "
-            f"value of £{value:,.2f}.",
+            f"The years' budgets come to {gbp(sum(year_budgets))}, more than the contract "
+            f"value of {gbp(value)}.",
             rule="contracts.budgets_within_value",
             fields={"year_budgets": ["Together they must not exceed the value."]},
         )

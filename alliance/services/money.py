@@ -15,6 +15,7 @@ from django.db.models import F
 
 from alliance.models import Allocation, Contract, ContractYear, User
 from config.errors import Problem, RuleBroken
+from config.money import gbp, to_money
 
 ZERO = Decimal("0.00")
 RULE = "contracts.allocations_within_budget"
@@ -29,7 +30,7 @@ def money(raw: Any, *, field: str) -> Decimal:
         exact = Decimal(str(raw))
         if not exact.is_finite():
             raise InvalidOperation
-        amount = exact.quantize(Decimal("0.01"))
+        amount = to_money(exact)
     except (InvalidOperation, ValueError):
         raise RuleBroken(
             f"'{raw}' is not an amount of money.",
@@ -141,8 +142,8 @@ def apply_changes(contract: Contract, changes: dict[str, Any], *, by: User) -> l
     problems = [
         Problem(
             code=RULE,
-            message=f"Year {n}'s allocations would come to £{allocated[n]:,.2f}, over its "
-            f"budget of £{budgets[n]:,.2f}.",
+            message=f"Year {n}'s allocations would come to {gbp(allocated[n])}, over its "
+            f"budget of {gbp(budgets[n])}.",
             field="allocations",
         )
         for n in sorted(years)
@@ -153,8 +154,8 @@ def apply_changes(contract: Contract, changes: dict[str, Any], *, by: User) -> l
         problems.append(
             Problem(
                 code="contracts.budgets_within_value",
-                message=f"The years' budgets would come to £{budgeted:,.2f}, over the contract "
-                f"value of £{contract.value:,.2f}.",
+                message=f"The years' budgets would come to {gbp(budgeted)}, over the contract "
+                f"value of {gbp(contract.value)}.",
                 field="year_budgets",
             )
         )

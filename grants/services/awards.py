@@ -16,6 +16,7 @@ from django.utils import timezone
 from alliance.events import publish_on_commit
 from alliance.models import User
 from config.errors import Conflict, RuleBroken
+from config.money import gbp, to_money
 from grants import notifications
 from grants.access import require_commissioner
 from grants.events import GrantAwarded
@@ -33,7 +34,6 @@ from grants.models import (
     RoundPhase,
     Tranche,
 )
-from grants.money import gbp, to_money
 from grants.services.locks import lock_application, lock_programme_and_round
 from grants.services.ranking import round_ranking
 

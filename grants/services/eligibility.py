@@ -11,10 +11,10 @@ from decimal import Decimal
 from alliance.models import Ward
 from alliance.models.people import LegalForm
 from config.errors import Problem
+from config.money import gbp
 from grants.models import Application, AttachmentKind, Grant, Programme, Round
 from grants.models.applications import LIVE_STATUSES
 from grants.models.awards import OPEN_GRANT_STATUSES
-from grants.money import gbp
 
 SUMMARY_MIN_CHARS = 50
 SUMMARY_MAX_CHARS = 1500

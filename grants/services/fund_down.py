@@ -12,9 +12,9 @@ from django.db import transaction
 
 from alliance.models import User
 from config.errors import RuleBroken
+from config.money import gbp
 from grants.access import require_commissioner
 from grants.models import Decision, DecisionMethod, DecisionOutcome, Round, RoundPhase
-from grants.money import gbp
 from grants.services.awards import decide_locked
 from grants.services.locks import lock_applications, lock_programme_and_round
 from grants.services.ranking import round_ranking

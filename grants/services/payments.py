@@ -13,12 +13,12 @@ from django.utils import timezone
 from alliance.events import publish_on_commit
 from alliance.models import User
 from config.errors import Conflict, RuleBroken
+from config.money import gbp, to_money
 from grants import notifications
 from grants.access import require_applicant, require_commissioner
 from grants.events import GrantPaymentRecorded
 from grants.history import record_event, record_history
 from grants.models import EndOfGrantReport, Grant, GrantStatus, Payment, ReportStatus, Tranche
-from grants.money import gbp, to_money
 from grants.services.locks import lock_grant
 
 

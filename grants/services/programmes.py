@@ -11,9 +11,9 @@ from django.db.models.functions import Coalesce
 
 from alliance.models import User
 from config.errors import RuleBroken
+from config.money import gbp, to_money
 from grants.access import require_commissioner
 from grants.models import Criterion, DecisionMethod, PanelMember, Programme, Round
-from grants.money import gbp, to_money
 
 
 def programme_create(*, by: User, data: dict[str, Any]) -> Programme:

@@ -1,4 +1,4 @@
-"""Money in micro-grants: Decimal pounds and pence, never float (rule 1)."""
+"""Money: Decimal pounds and pence, never float (rule 1). The one rounding helper."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
