@@ -118,7 +118,6 @@ def _generate(scale: float) -> dict[str, int]:  # noqa: PLR0915 - one straight r
         Contract,
         ContractMember,
         ContractYear,
-        Figure,
         Indicator,
         IndicatorVersion,
         Membership,
@@ -127,7 +126,6 @@ def _generate(scale: float) -> dict[str, int]:  # noqa: PLR0915 - one straight r
         ReportingPeriod,
         Return,
         Ward,
-        WardFigure,
     )
     from grants.models import Application, BudgetLine, Decision, Grant, Programme, Round
 
@@ -420,12 +418,13 @@ def _generate(scale: float) -> dict[str, int]:  # noqa: PLR0915 - one straight r
         ],
         counts,
     )
+    prefixes = [programme.identifier_prefix for programme in programmes]
     _bulk(
         Grant,
         [
             Grant(
                 application=app,
-                identifier=f"{programmes[(a % size.organisations) % size.councils].identifier_prefix}-{app.pk}",
+                identifier=f"{prefixes[(a % size.organisations) % size.councils]}-{app.pk}",
                 amount=app.amount_requested,
                 paid_total=app.amount_requested,
                 status="completed",
