@@ -143,8 +143,5 @@ def write_section(title: str, body: list[str], *, command: str) -> None:
     )
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     existing = _kept_sections().get(title)
-    if existing:
-        text = text.replace(existing, block)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    text = text.replace(existing, block) if existing else text.rstrip("\n") + "\n\n" + block + "\n"
     RESULTS.write_text(text, encoding="utf-8")
