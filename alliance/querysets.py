@@ -149,15 +149,10 @@ class ReturnQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
-        # `pk IN (commissioned UNION own)` rather than an OR of the two: PostgreSQL plans
-        # the union as a join on the visible rows, where the OR makes it filter every
-        # return in the table (bench/RESULTS.md).
-        returns = self.model.objects.order_by()
-        commissioned = returns.filter(contract_id__in=commissioned_contract_ids(user))
-        own = returns.filter(
-            organisation_id__in=access.member_organisation_ids(user, PARTNER_ROLES)
+        return self.filter(
+            models.Q(contract_id__in=commissioned_contract_ids(user))
+            | models.Q(organisation_id__in=access.member_organisation_ids(user, PARTNER_ROLES))
         )
-        return self.filter(pk__in=commissioned.values("pk").union(own.values("pk")))
 
 
 class LearningQuerySet(models.QuerySet):
