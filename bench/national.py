@@ -29,6 +29,24 @@ NOTES = [
     f"BENCH_SCALE (default {DEFAULT_SCALE}; 1.0 = 150 councils, 1,500 partner organisations, "
     "nine years of quarterly returns with 40 indicators and ward breakdowns, 100,000 "
     "applications, 60,000 grants), made by `python -m bench.generate --scale N`.",
+    "Found and fixed: the returns list sent every figure, ward figure, story, learning entry "
+    "and risk of fifty returns (590 KB, 9 queries; 1.5 s, 79× `/me/` at scale 0.1 on a "
+    "national-size database): it now lists a return's headline facts and leaves the rest "
+    "to `GET /returns/{id}/` (2 queries of its own; 4 per request)."
+    " Applications and grants gained list-order indexes (`-created_at, -id`; "
+    "`-awarded_at, -id`), and an applicant's visible applications are now "
+    "`pk IN (own UNION assessable)` instead of `own OR assessable`: with the OR, PostgreSQL "
+    "filtered every application in the table through two hashed subplans (EXPLAIN: 107,500 "
+    "rows removed, 63 ms for the page; grants 151 ms); with the union it joins on the "
+    "visible rows (3 ms; grants 0.5 ms).",
+    "Gaps left (p50 over 2× `/me/`): `/me/` is a 4–10 ms request, so 2× leaves a list page "
+    "of fifty serialised rows with nested decisions, budget lines and tranches about 10 ms; "
+    "the commissioner's applications and grants pages spend it in serialisation. The "
+    "returns list still filters through `contract IN (commissioned) OR organisation IN "
+    "(own)`, whose commissioned-contracts subquery (places, their parents and their "
+    "councils) PostgreSQL estimates at nearly every contract; a union made it slower "
+    "(30 → 80 ms), so the OR was kept. The fix is to resolve the person's contract and "
+    "organisation ids first (one small query) and filter on literal ids.",
     "Audit overhead: the same submitted returns are submitted again inside a transaction "
     "that is rolled back, alternating with history recording on and off "
     "(`SIMPLE_HISTORY_ENABLED`), so both sides see the same rows in the same state.",
