@@ -176,7 +176,7 @@ class Server:
                     return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer within {timeout} s")
+        raise RuntimeError(f"gunicorn did not answer within {timeout} s")
 
     def stop(self) -> None:
         self.process.terminate()

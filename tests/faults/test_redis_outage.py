@@ -19,6 +19,7 @@ from tests.reporting.conftest import celery_broker
 from tests.reporting.test_outbox import EXPORT, FAST
 
 APPLICATIONS = 5
+EXPORT_KEY = "organisation_register_export"
 
 
 def _timed(call):
@@ -98,6 +99,3 @@ def test_redis_stopped_during_submissions(
         assert job.attempts == 1
         assert job.events.filter(to_state=JobState.RUNNING).count() == 1
         assert job.events.filter(to_state=JobState.SUCCEEDED).count() == 1
-
-
-EXPORT_KEY = "organisation_register_export"
