@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test install migrate bench fuzz lint schema clean
+.PHONY: demo test install migrate bench load generate fuzz lint schema clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -41,6 +41,15 @@ clean:
 # rewrites bench/RESULTS.md. BENCH_ARGS=--quick for a smaller run.
 bench: install
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# A national-scale data set (SCALE=1.0 is the reference size; idempotent per scale).
+generate: install
+	$(PY) -m bench.generate --scale $${SCALE:-1.0}
+
+# A deadline rush through gunicorn, then the fault tests (own Redis and workers on free
+# ports); both written into bench/RESULTS.md. LOAD_ARGS=--no-faults for the rush alone.
+load: install
+	$(PY) -m bench.load $(LOAD_ARGS)
 
 # A long fuzzing run of the whole API from its OpenAPI schema (a short one is in make test).
 fuzz: install

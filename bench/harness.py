@@ -99,4 +99,49 @@ def write(figures: list[Figure], *, command: str, database: str, notes: list[str
         lines.append("")
     if notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    # Sections written by other commands (`make load`) are kept as they were.
+    kept = "".join(f"\n{block}\n" for block in _kept_sections().values())
+    RESULTS.write_text("\n".join(lines) + kept, encoding="utf-8")
+
+
+_SECTION_START = "<!-- section: {} -->"
+_SECTION_END = "<!-- end section: {} -->"
+
+
+def _kept_sections() -> dict[str, str]:
+    """The blocks `write_section` left in RESULTS.md, by title, in file order."""
+    if not RESULTS.exists():
+        return {}
+    text = RESULTS.read_text(encoding="utf-8")
+    blocks: dict[str, str] = {}
+    marker = "<!-- section: "
+    position = text.find(marker)
+    while position != -1:
+        title = text[position + len(marker) : text.index(" -->", position)]
+        end_marker = _SECTION_END.format(title)
+        end = text.find(end_marker, position)
+        if end == -1:
+            break
+        blocks[title] = text[position : end + len(end_marker)]
+        position = text.find(marker, end)
+    return blocks
+
+
+def write_section(title: str, body: list[str], *, command: str) -> None:
+    """Put (or replace) one section of RESULTS.md made by another command than
+    `make bench`; `write` keeps it when it rewrites the benchmark figures."""
+    block = "\n".join(
+        [
+            _SECTION_START.format(title),
+            f"## {title}",
+            "",
+            f"Made by `{command}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+            "",
+            *body,
+            _SECTION_END.format(title),
+        ]
+    )
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    existing = _kept_sections().get(title)
+    text = text.replace(existing, block) if existing else text.rstrip("\n") + "\n\n" + block + "\n"
+    RESULTS.write_text(text, encoding="utf-8")

@@ -282,3 +282,9 @@ CELERY_BEAT_SCHEDULE["grants-remind-reports-due"] = {
     "task": "grants.remind_reports_due",
     "schedule": 24 * 60 * 60,
 }
+
+# --- Scale, load and faults ------------------------------------------------------------
+# A return's state appears in the list and on the return itself: one name in the schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ReturnStatusEnum"] = (
+    "alliance.models.returns.ReturnStatus"
+)

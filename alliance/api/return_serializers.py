@@ -139,6 +139,46 @@ class ReturnSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ReturnListSerializer(serializers.ModelSerializer):
+    """A return in a list: its state and headline facts. Figures, stories, learning and
+    risks (forty figures and their ward breakdowns a return) are on the return itself,
+    `GET /returns/{id}/`, so a page of fifty stays small and quick."""
+
+    period_label = serializers.CharField(source="period.label", read_only=True)
+    due_on = serializers.DateField(source="period.due_on", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    allocation = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="The partner's allocation for the contract year this quarter falls in",
+    )
+
+    class Meta:
+        model = Return
+        fields = [
+            "id",
+            "contract",
+            "period",
+            "period_label",
+            "due_on",
+            "organisation",
+            "organisation_name",
+            "status",
+            "is_late",
+            "rating",
+            "spend",
+            "allocation",
+            "created_at",
+            "updated_at",
+            "first_submitted_at",
+            "submitted_at",
+            "accepted_at",
+        ]
+        read_only_fields = fields
+
+
 class ReturnCreateSerializer(StrictSerializer):
     period = serializers.PrimaryKeyRelatedField(queryset=ReportingPeriod.objects.all())
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())

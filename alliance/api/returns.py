@@ -25,11 +25,24 @@ PAGE_PARAMETERS = [
 ]
 
 
-def returns_for(user):
-    allocation = Allocation.objects.filter(
+def _allocations():
+    return Allocation.objects.filter(
         contract_year_id=OuterRef("period__contract_year_id"),
         organisation_id=OuterRef("organisation_id"),
     ).values("amount")[:1]
+
+
+def return_list_for(user):
+    """The list's rows: no figures or narrative lists, which the list does not show."""
+    return (
+        Return.objects.visible_to(user)
+        .select_related("period", "organisation")
+        .annotate(allocation=Subquery(_allocations()))
+    )
+
+
+def returns_for(user):
+    allocation = _allocations()
     figures = Figure.objects.select_related("indicator_version__indicator").prefetch_related(
         Prefetch("wards", queryset=WardFigure.objects.select_related("ward"))
     )
@@ -61,7 +74,9 @@ class ReturnViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        if self.action in ("list", "retrieve"):
+        if self.action == "list":
+            return return_list_for(self.request.user)
+        if self.action == "retrieve":
             return returns_for(self.request.user)
         # Actions lock and reload the return themselves; they only need to find it.
         return Return.objects.visible_to(self.request.user)
@@ -71,6 +86,11 @@ class ReturnViewSet(
             s.ReturnSerializer(returns_for(self.request.user).get(pk=return_.pk)).data,
             status=code,
         )
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.ReturnListSerializer
+        return s.ReturnSerializer
 
     def _input(self, serializer_class):
         data = serializer_class(data=self.request.data)

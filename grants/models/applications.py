@@ -62,7 +62,11 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["round", "status"])]
+        indexes = [
+            models.Index(fields=["round", "status"]),
+            # Lists are read in this order: a page comes from the index, not a sort.
+            models.Index(fields=["-created_at", "-id"], name="application_list_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount_requested__isnull=True) | Q(amount_requested__gte=0),

@@ -87,6 +87,8 @@ class Grant(models.Model):
 
     class Meta:
         ordering = ["-awarded_at", "-id"]
+        # Lists are read in this order: a page comes from the index, not a sort.
+        indexes = [models.Index(fields=["-awarded_at", "-id"], name="grant_list_order")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive"),
             models.CheckConstraint(

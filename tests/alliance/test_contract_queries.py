@@ -174,11 +174,22 @@ def _returns(rows, commissioner, council, ward):
 def test_returns_list_queries(rows, commissioner, council, ward, django_assert_num_queries):
     _returns(rows, commissioner, council, ward)
     client = _fresh(commissioner)
-    # 1 count, 2 returns with period, partner and allocation,
-    # 3 figures with indicator versions, 4 ward figures with wards, 5 stories, 6 learning,
-    # 7 risks
-    with django_assert_num_queries(7):
+    # 1 count, 2 returns with period, partner and allocation (the list leaves figures,
+    # stories, learning and risks to the return's own page)
+    with django_assert_num_queries(2):
         assert _page(client, "/api/v1/returns/")["count"] == rows
+
+
+@pytest.mark.parametrize("rows", SIZES)
+def test_return_detail_queries(rows, commissioner, council, ward, django_assert_num_queries):
+    return_ = _returns(rows, commissioner, council, ward)[0]
+    client = _fresh(commissioner)
+    # 1 the return with period, partner and allocation, 2 figures with indicator versions,
+    # 3 ward figures with wards, 4 stories, 5 learning, 6 risks
+    with django_assert_num_queries(6):
+        body = client.get(f"/api/v1/returns/{return_.pk}/").json()
+    assert len(body["figures"]) == len(return_.figures.all())
+    assert body["stories"] and body["learning"] and body["risks"]
 
 
 @pytest.mark.parametrize("rows", SIZES)

@@ -99,7 +99,7 @@ def _test_database_url() -> str:
 class Worker:
     """`celery -A config worker` in a subprocess, on the pytest test database."""
 
-    def __init__(self, broker_url: str, log: Path):
+    def __init__(self, broker_url: str, log: Path, *extra_args: str):
         env = {
             **os.environ,
             "DATABASE_URL": _test_database_url(),
@@ -113,7 +113,7 @@ class Worker:
             [
                 sys.executable, "-m", "celery", "-A", "config", "worker",
                 "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle",
-                "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
+                "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:8]}@%h", *extra_args,
             ],
             cwd=ROOT, env=env, stdout=self._out, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -146,8 +146,8 @@ class Worker:
 def worker_factory(tmp_path):
     workers = []
 
-    def start(broker_url: str) -> Worker:
-        worker = Worker(broker_url, tmp_path / f"worker-{len(workers)}.log")
+    def start(broker_url: str, *extra_args: str) -> Worker:
+        worker = Worker(broker_url, tmp_path / f"worker-{len(workers)}.log", *extra_args)
         workers.append(worker)
         return worker
 
