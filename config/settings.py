@@ -282,3 +282,14 @@ CELERY_BEAT_SCHEDULE["grants-remind-reports-due"] = {
     "task": "grants.remind_reports_due",
     "schedule": 24 * 60 * 60,
 }
+
+# --- collective impact and compiled reports ---------------------------------------------------
+from celery.schedules import crontab as _crontab  # noqa: E402
+
+# Every active contract's current period compiled again each night (a safety net: events
+# compile as soon as a return is accepted or reopened).
+CELERY_BEAT_SCHEDULE["reporting-compile-collective-impact"] = {
+    "task": "reporting.tasks.compile_collective_impact_nightly",
+    "schedule": _crontab(hour=2, minute=15),
+    "options": {"expires": 6 * 60 * 60},
+}
