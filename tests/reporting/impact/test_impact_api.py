@@ -23,7 +23,6 @@ from tests.alliance.factories import (
     OrganisationFactory,
     WardFactory,
     build_contract,
-    build_framework,
     complete_figures,
 )
 from tests.conftest import client_for
