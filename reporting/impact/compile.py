@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, Q, Sum
 
 from alliance.models import (
@@ -35,6 +36,7 @@ from alliance.models import (
     ReportingPeriod,
     Return,
     ReturnStatus,
+    Ward,
     WardFigure,
 )
 from reporting.impact.models import Scope
@@ -140,9 +142,11 @@ def _figures_by(contract, period_ids, *keys) -> list[dict]:
 _INDICATOR = "indicator_version__indicator_id"
 
 
-def _ward_cells(contract, where: Q) -> list[dict]:
-    """Accepted ward figures summed by indicator, partner and ward (one cross table each)."""
-    return list(
+def _ward_cells(contract, where: Q) -> list[tuple]:
+    """Accepted ward figures summed by indicator, partner and ward (one cross table each):
+    (indicator, organisation, ward, sum). The GROUP BY is built by the ORM; its many rows
+    are fetched straight from the cursor, without a model converter per row."""
+    query = (
         WardFigure.objects.filter(
             Q(
                 figure__return_record__contract_id=contract.pk,
@@ -150,16 +154,14 @@ def _ward_cells(contract, where: Q) -> list[dict]:
             )
             & where
         )
-        .values(
-            "ward_id",
-            "ward__code",
-            "ward__name",
-            indicator=F(F_IND_W),
-            organisation=F(F_ORG_W),
-        )
+        .values_list(F_IND_W, F_ORG_W, "ward_id")
         .annotate(v=Sum("value"))
         .order_by()
     )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 F_IND_W = "figure__indicator_version__indicator_id"
@@ -192,6 +194,12 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
             version_id__in=[i.current_version_id for i in indicators],
         ).values("version__indicator_id", "year_number", "value")
     }
+
+    if scope == Scope.PERIOD:
+        # The period alone needs its year so far (progress) and the period before it.
+        periods = periods[max(0, len(periods) - len(year_periods) - 1) :]
+        period_ids = [p.pk for p in periods]
+        position = {p.pk: i for i, p in enumerate(periods)}
 
     # 1. One series per indicator: accepted sums per period (indicators x periods rows).
     series: dict[int, dict[int, Sums]] = defaultdict(dict)
@@ -231,19 +239,25 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
             return []
         return period_ids
 
-    wanted = Q()
-    ward_wanted = Q()
+    # Indicators that need the same periods share one condition (to date: every sum and
+    # ratio indicator needs them all; latest ones mostly the same latest period).
+    needs: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    ward_needs: dict[tuple[int, ...], list[int]] = defaultdict(list)
     for indicator in indicators:
-        ids = breakdown_periods(indicator)
+        ids = tuple(breakdown_periods(indicator))
         if ids:
-            wanted |= Q(
-                indicator_version__indicator_id=indicator.pk, return_record__period_id__in=ids
-            )
+            needs[ids].append(indicator.pk)
             if indicator.current_version.ward_breakdown:
-                ward_wanted |= Q(
-                    figure__indicator_version__indicator_id=indicator.pk,
-                    figure__return_record__period_id__in=ids,
-                )
+                ward_needs[ids].append(indicator.pk)
+    wanted = Q()
+    for ids, pks in needs.items():
+        wanted |= Q(indicator_version__indicator_id__in=pks, return_record__period_id__in=ids)
+    ward_wanted = Q()
+    for ids, pks in ward_needs.items():
+        ward_wanted |= Q(
+            figure__indicator_version__indicator_id__in=pks,
+            figure__return_record__period_id__in=ids,
+        )
     partners_rows = []
     if wanted:
         partners_rows = list(
@@ -265,9 +279,18 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
         by_partner[row["indicator"]][row["organisation"]] = _sums(row)
     cells: dict[int, dict[tuple[int, int], Decimal]] = defaultdict(dict)
     ward_names: dict[int, tuple[str, str]] = {}
-    for row in ward_rows:
-        cells[row["indicator"]][(row["organisation"], row["ward_id"])] = row["v"]
-        ward_names[row["ward_id"]] = (row["ward__code"], row["ward__name"])
+    for indicator_id, organisation_id, ward_id, value in ward_rows:
+        # Straight from the cursor: SQLite gives numbers, PostgreSQL Decimals.
+        cells[indicator_id][(organisation_id, ward_id)] = (
+            value if value is None or isinstance(value, Decimal) else Decimal(str(value))
+        )
+    if ward_rows:
+        ward_names = {
+            pk: (code, name)
+            for pk, code, name in Ward.objects.filter(
+                pk__in={row[2] for row in ward_rows}
+            ).values_list("pk", "code", "name")
+        }
 
     elapsed = Decimal(len(year_periods)) / Decimal(year_total or 1)
     year_number = period.contract_year.number
@@ -395,7 +418,8 @@ def _ward_table(cells, ward_names, names) -> dict:
     """Partner x ward counts: published as one table, so that the ward breakdown and the
     partner breakdown cannot undo each other's suppression."""
     wards = sorted(ward_names, key=lambda w: (ward_names[w][1], ward_names[w][0]))
-    wards = [w for w in wards if any(k[1] == w for k in cells)]
+    present = {ward for _, ward in cells}
+    wards = [w for w in wards if w in present]
     partners = sorted({org for org, _ in cells}, key=lambda o: (names.get(o, ""), o))
     return {
         "wards": [
