@@ -20,6 +20,11 @@ urlpatterns = [
         name="collective-impact",
     ),
     path(
+        "reports/collective-impact/export/",
+        impact.CollectiveImpactExportView.as_view(),
+        name="collective-impact-export",
+    ),
+    path(
         "reports/collective-impact/latest/",
         impact.CollectiveImpactLatestView.as_view(),
         name="collective-impact-latest",

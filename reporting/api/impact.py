@@ -1,8 +1,9 @@
 """Collective impact: read the latest compiled snapshot, ask for a compile, and see every
 contract's latest figures side by side. Views parse input, call a service, render."""
 
-from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,8 +11,9 @@ from rest_framework.views import APIView
 from alliance import access
 from alliance.models import Contract, ReportingPeriod
 from config.api import StrictSerializer
-from config.errors import NotAllowed
+from config.errors import NotAllowed, RuleBroken
 from reporting.api.serializers import JobSerializer
+from reporting.exports import impact as exports
 from reporting.impact import publish
 from reporting.impact.compile import check_period
 from reporting.impact.models import ImpactSnapshot, Scope
@@ -150,3 +152,56 @@ class CollectiveImpactLatestView(generics.ListAPIView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+
+class ExportQuerySerializer(ImpactQuerySerializer):
+    format = serializers.CharField(help_text="csv or xlsx")
+
+
+class CollectiveImpactExportView(APIView):
+    """The latest compiled collective impact as a file: `format=csv` or `format=xlsx`.
+
+    Published figures, with small-number suppression; a commissioner may ask
+    `internal=true` for the exact figures, labelled unpublished in the file's first row."""
+
+    def perform_content_negotiation(self, request, force=False):
+        # `format` names the file's format here, not the API's answer (errors stay JSON).
+        from rest_framework.renderers import JSONRenderer
+
+        return JSONRenderer(), JSONRenderer.media_type
+
+    @extend_schema(
+        parameters=[ExportQuerySerializer],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV"),
+            (200, exports.FORMATS["xlsx"]): OpenApiResponse(
+                OpenApiTypes.BINARY, description="XLSX"
+            ),
+        },
+    )
+    def get(self, request):
+        query = ExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        fmt = data["format"].lower()
+        if fmt not in exports.FORMATS:
+            raise RuleBroken(
+                f"There is no export format '{data['format']}': choose csv or xlsx.",
+                rule="impact.export_format",
+                fields={"format": ["Choose one of: csv, xlsx."]},
+            )
+        contract = _visible_contract(request.user, data["contract"])
+        period = _period(contract, data["period"])
+        internal = _internal_allowed(request.user, data["internal"])
+        snapshot = (
+            ImpactSnapshot.objects.filter(contract=contract, period=period, scope=data["scope"])
+            .order_by("-version")
+            .first()
+        )
+        if snapshot is None:
+            raise Http404("These figures have not been compiled yet.")
+        figures = (publish.internal if internal else publish.published)(snapshot.payload)
+        name = f"collective-impact-{contract.reference}-{period.label.replace(' ', '-')}"
+        response = HttpResponse(exports.render(figures, fmt), content_type=exports.FORMATS[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{name}-{data["scope"]}.{fmt}"'
+        return response

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 
 from reporting import suppression as sup
+from reporting.charts import trend_svg
 from reporting.suppression import SUPPRESSED
 
 RATIO = "ratio"
@@ -138,6 +139,7 @@ def published(payload: dict[str, Any], *, threshold: int | None = None) -> dict[
     threshold = threshold or settings.SUPPRESSION_THRESHOLD
     out = copy.deepcopy(payload)
     out["indicators"] = [_publish_indicator(e, threshold) for e in payload["indicators"]]
+    _charts(out)
     out["published"] = True
     out["label"] = sup.PUBLISHED_LABEL.format(threshold=threshold)
     return out
@@ -145,4 +147,13 @@ def published(payload: dict[str, Any], *, threshold: int | None = None) -> dict[
 
 def internal(payload: dict[str, Any]) -> dict[str, Any]:
     """Exact figures for commissioners, labelled unpublished."""
-    return {**payload, "published": False, "label": sup.INTERNAL_LABEL}
+    out = copy.deepcopy(payload)
+    _charts(out)
+    return {**out, "published": False, "label": sup.INTERNAL_LABEL}
+
+
+def _charts(payload: dict[str, Any]) -> None:
+    """A trend chart against target per indicator, drawn from the figures as given (so a
+    published chart shows no hidden figure)."""
+    for entry in payload["indicators"]:
+        entry["chart_svg"] = trend_svg(entry["trend"], title=f"{entry['code']} {entry['name']}")
