@@ -23,7 +23,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Q, Sum
+from django.db.models import BigIntegerField, F, Q, Sum
+from django.db.models.functions import Cast
 
 from alliance.models import (
     Aggregation,
@@ -155,7 +156,9 @@ def _ward_cells(contract, where: Q) -> list[tuple]:
             & where
         )
         .values_list(F_IND_W, F_ORG_W, "ward_id")
-        .annotate(v=Sum("value"))
+        # Ward figures are whole counts (rule 7 refuses a return otherwise), so their sums
+        # come back as integers: no Decimal to build for each of many cells.
+        .annotate(v=Cast(Sum("value"), BigIntegerField()))
         .order_by()
     )
     sql, params = query.query.sql_with_params()
@@ -280,10 +283,7 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
     cells: dict[int, dict[tuple[int, int], Decimal]] = defaultdict(dict)
     ward_names: dict[int, tuple[str, str]] = {}
     for indicator_id, organisation_id, ward_id, value in ward_rows:
-        # Straight from the cursor: SQLite gives numbers, PostgreSQL Decimals.
-        cells[indicator_id][(organisation_id, ward_id)] = (
-            value if value is None or isinstance(value, Decimal) else Decimal(str(value))
-        )
+        cells[indicator_id][organisation_id, ward_id] = value
     if ward_rows:
         ward_names = {
             pk: (code, name)
@@ -416,17 +416,25 @@ def _used(used, labels, names, scope) -> list[dict] | dict:
 
 def _ward_table(cells, ward_names, names) -> dict:
     """Partner x ward counts: published as one table, so that the ward breakdown and the
-    partner breakdown cannot undo each other's suppression."""
-    wards = sorted(ward_names, key=lambda w: (ward_names[w][1], ward_names[w][0]))
-    present = {ward for _, ward in cells}
-    wards = [w for w in wards if w in present]
-    partners = sorted({org for org, _ in cells}, key=lambda o: (names.get(o, ""), o))
+    partner breakdown cannot undo each other's suppression. `cells` hold JSON-ready
+    figures by (partner, ward)."""
+    present, partners = set(), set()
+    for org, ward in cells:
+        present.add(ward)
+        partners.add(org)
+    wards = sorted(present, key=lambda w: (ward_names[w][1], ward_names[w][0]))
+    partners = sorted(partners, key=lambda o: (names.get(o, ""), o))
+    column = {w: j for j, w in enumerate(wards)}
+    row = {o: i for i, o in enumerate(partners)}
+    grid = [[0] * len(wards) for _ in partners]
+    for (org, ward), value in cells.items():
+        grid[row[org]][column[ward]] = 0 if value is None else value
     return {
         "wards": [
             {"ward_id": w, "code": ward_names[w][0], "name": ward_names[w][1]} for w in wards
         ],
         "partners": [{"organisation_id": o, "name": names.get(o, "")} for o in partners],
-        "cells": [[number(cells.get((o, w)) or Decimal(0)) for w in wards] for o in partners],
+        "cells": grid,
     }
 
 
