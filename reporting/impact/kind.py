@@ -12,7 +12,7 @@ def _handler(params: dict[str, Any]) -> dict[str, Any]:
     from reporting.impact.services import impact_compile, impact_key
     from reporting.models import Job, JobState
 
-    if set(params) - {"contract", "period", "job"}:
+    if set(params) != {"contract", "period"}:
         raise RuleBroken(
             "A collective impact compile takes a contract and a period, nothing else.",
             rule="jobs.known_params",
