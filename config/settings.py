@@ -288,3 +288,14 @@ CELERY_BEAT_SCHEDULE["grants-remind-reports-due"] = {
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ReturnStatusEnum"] = (
     "alliance.models.returns.ReturnStatus"
 )
+
+# --- collective impact and compiled reports ---------------------------------------------------
+from celery.schedules import crontab as _crontab  # noqa: E402
+
+# Every active contract's current period compiled again each night (a safety net: events
+# compile as soon as a return is accepted or reopened).
+CELERY_BEAT_SCHEDULE["reporting-compile-collective-impact"] = {
+    "task": "reporting.tasks.compile_collective_impact_nightly",
+    "schedule": _crontab(hour=2, minute=15),
+    "options": {"expires": 6 * 60 * 60},
+}

@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 
 from alliance.admin import CommissionersOnly
 from config.errors import DomainError
-from reporting.models import Job, JobEvent, JobRequest
+from reporting.models import ImpactSnapshot, Job, JobEvent, JobRequest
 from reporting.services.jobs import job_retry
 
 
@@ -76,3 +76,47 @@ class JobAdmin(CommissionersOnly, admin.ModelAdmin):
                 self.message_user(request, f"Job {job.pk}: {exc.message}", level=messages.ERROR)
         if retried:
             self.message_user(request, f"{retried} job(s) queued again.", level=messages.SUCCESS)
+
+
+@admin.register(ImpactSnapshot)
+class ImpactSnapshotAdmin(CommissionersOnly, admin.ModelAdmin):
+    """Compiled collective impact, read only (exact figures: unpublished). A compile is
+    asked for through the jobs (the API, an accepted return, or the nightly run), and the
+    compile action here asks for the same job."""
+
+    list_display = ["id", "contract", "period", "scope", "version", "created_at", "job"]
+    list_filter = ["scope"]
+    list_select_related = ["contract", "period", "job"]
+    readonly_fields = [
+        "contract",
+        "period",
+        "scope",
+        "version",
+        "content_hash",
+        "payload",
+        "created_at",
+        "job",
+    ]
+    fields = readonly_fields
+    actions = ["compile_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Compile the selected snapshots' periods again")
+    def compile_again(self, request, queryset):
+        from reporting.impact.services import impact_request
+
+        for snapshot in queryset.select_related("contract", "period"):
+            try:
+                impact_request(contract=snapshot.contract, period=snapshot.period, by=request.user)
+            except DomainError as exc:
+                self.message_user(request, exc.message, level=messages.ERROR)
+                return
+        self.message_user(request, "Compiles queued.", level=messages.SUCCESS)

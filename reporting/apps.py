@@ -11,3 +11,13 @@ class ReportingConfig(AppConfig):
         from reporting.exports.organisation_register import organisation_register_export
 
         kinds.register(organisation_register_export)
+
+        # --- collective impact ---
+        from alliance import events
+        from reporting.impact import services as impact
+        from reporting.impact.kind import collective_impact
+
+        kinds.register(collective_impact)
+        # Who reacts to what: a return accepted or reopened changes its period's figures.
+        events.subscribe(events.ReturnAccepted, impact.on_return_changed)
+        events.subscribe(events.ReturnReopened, impact.on_return_changed)

@@ -124,3 +124,6 @@ class JobEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}: {self.from_state or '-'} -> {self.to_state}"
+
+
+from reporting.impact.models import ImpactSnapshot, Scope  # noqa: E402,F401  (the app's models)

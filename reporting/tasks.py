@@ -14,3 +14,10 @@ def run_job(job_id: int) -> None:
 @shared_task(ignore_result=True)
 def dispatch_pending_jobs() -> dict:
     return jobs_dispatch_pending().as_dict()
+
+
+@shared_task(ignore_result=True)
+def compile_collective_impact_nightly() -> list[int]:
+    from reporting.impact.services import impact_nightly
+
+    return impact_nightly()

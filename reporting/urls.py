@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from reporting.api import views
+from reporting.api import impact, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -13,5 +13,20 @@ urlpatterns = [
         "exports/organisation-register/",
         views.OrganisationRegisterExportView.as_view(),
         name="export-organisation-register",
+    ),
+    path(
+        "reports/collective-impact/",
+        impact.CollectiveImpactView.as_view(),
+        name="collective-impact",
+    ),
+    path(
+        "reports/collective-impact/export/",
+        impact.CollectiveImpactExportView.as_view(),
+        name="collective-impact-export",
+    ),
+    path(
+        "reports/collective-impact/latest/",
+        impact.CollectiveImpactLatestView.as_view(),
+        name="collective-impact-latest",
     ),
 ]

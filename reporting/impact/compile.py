@@ -1,0 +1,482 @@
+"""Combining accepted returns into the Alliance's shared figures (DESIGN §3 rules 8 and 9).
+
+Every sum is done by the database (GROUP BY); Python only picks, for each indicator, which
+of the grouped rows count and works out change, progress and status from a few numbers.
+
+- `sum`: partners add, quarters add.
+- `ratio`: the sum of numerators over the sum of denominators; never an average of
+  percentages.
+- `latest`: partners add; over time the latest period with accepted figures counts, never
+  a sum over quarters.
+
+Only accepted returns count (rule 9); the payload names the returns used and the partners
+whose return is missing or not yet accepted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import BigIntegerField, F, Q, Sum
+from django.db.models.functions import Cast
+
+from alliance.models import (
+    Aggregation,
+    Contract,
+    ContractMember,
+    Direction,
+    Figure,
+    Indicator,
+    IndicatorTarget,
+    ReportingPeriod,
+    Return,
+    ReturnStatus,
+    Ward,
+    WardFigure,
+)
+from reporting.impact.models import Scope
+
+ONE_PLACE = Decimal("0.1")
+HUNDRED = Decimal(100)
+
+
+class Status:
+    MET = "met"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    NO_TARGET = "no_target"
+    NO_DATA = "no_data"
+
+
+STATUS_LABELS = {
+    Status.MET: "Target met",
+    Status.ON_TRACK: "On track",
+    Status.BEHIND: "Behind",
+    Status.NO_TARGET: "No target set",
+    Status.NO_DATA: "No accepted figures yet",
+}
+
+
+def number(value: Decimal | None) -> int | str | None:
+    """A figure for JSON: whole numbers as integers, others as exact decimal strings."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return str(value.quantize(Decimal("0.01")))
+
+
+def _pct(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    if numerator is None or not denominator:
+        return None
+    return (numerator * HUNDRED / denominator).quantize(ONE_PLACE, ROUND_HALF_UP)
+
+
+@dataclass
+class Sums:
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+    def add(self, other: Sums) -> Sums:
+        def plus(a, b):
+            return b if a is None else a if b is None else a + b
+
+        return Sums(
+            plus(self.value, other.value),
+            plus(self.numerator, other.numerator),
+            plus(self.denominator, other.denominator),
+        )
+
+    def figure(self, aggregation: str) -> Decimal | None:
+        if aggregation == Aggregation.RATIO:
+            return _pct(self.numerator, self.denominator)
+        return self.value
+
+
+def _sums(row: dict) -> Sums:
+    return Sums(row["v"], row["n"], row["d"])
+
+
+def canonical_json(payload: dict) -> str:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(payload: dict) -> str:
+    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+
+
+def check_period(contract: Contract, period: ReportingPeriod) -> None:
+    from config.errors import RuleBroken
+
+    if period.contract_id != contract.pk:
+        raise RuleBroken(
+            "That period is not one of this contract's reporting periods.",
+            rule="impact.period_of_contract",
+            fields={"period": ["Choose a reporting period of the contract."]},
+        )
+
+
+def _accepted(contract: Contract) -> Q:
+    return Q(
+        return_record__contract_id=contract.pk,
+        return_record__status=ReturnStatus.ACCEPTED,
+    )
+
+
+def _figures_by(contract, period_ids, *keys) -> list[dict]:
+    """Accepted figures summed in the database, grouped by indicator and `keys`."""
+    return list(
+        Figure.objects.filter(_accepted(contract), return_record__period_id__in=period_ids)
+        .values(*keys, indicator=F(_INDICATOR))
+        .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator"))
+        .order_by()
+    )
+
+
+_INDICATOR = "indicator_version__indicator_id"
+
+
+def _ward_cells(contract, where: Q) -> list[tuple]:
+    """Accepted ward figures summed by indicator, partner and ward (one cross table each):
+    (indicator, organisation, ward, sum). The GROUP BY is built by the ORM; its many rows
+    are fetched straight from the cursor, without a model converter per row."""
+    query = (
+        WardFigure.objects.filter(
+            Q(
+                figure__return_record__contract_id=contract.pk,
+                figure__return_record__status=ReturnStatus.ACCEPTED,
+            )
+            & where
+        )
+        .values_list(F_IND_W, F_ORG_W, "ward_id")
+        # Ward figures are whole counts (rule 7 refuses a return otherwise), so their sums
+        # come back as integers: no Decimal to build for each of many cells.
+        .annotate(v=Cast(Sum("value"), BigIntegerField()))
+        .order_by()
+    )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+F_IND_W = "figure__indicator_version__indicator_id"
+F_ORG_W = "figure__return_record__organisation_id"
+
+
+def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> dict[str, Any]:
+    """The collective impact of `contract` for `period` (scope `period`) or up to the end
+    of `period` (scope `to_date`), as a JSON-ready dict of exact figures."""
+    check_period(contract, period)
+    periods = list(
+        ReportingPeriod.objects.filter(contract=contract, starts_on__lte=period.starts_on)
+        .select_related("contract_year")
+        .order_by("starts_on")
+    )
+    period_ids = [p.pk for p in periods]
+    position = {p.pk: i for i, p in enumerate(periods)}
+    year_periods = [p for p in periods if p.contract_year_id == period.contract_year_id]
+    year_total = ReportingPeriod.objects.filter(contract_year_id=period.contract_year_id).count()
+
+    indicators = list(
+        Indicator.objects.filter(contract=contract, is_active=True, current_version__isnull=False)
+        .select_related("current_version", "priority")
+        .order_by("code")
+    )
+    targets = {
+        (t["version__indicator_id"], t["year_number"]): t["value"]
+        for t in IndicatorTarget.objects.filter(
+            version__indicator__contract=contract,
+            version_id__in=[i.current_version_id for i in indicators],
+        ).values("version__indicator_id", "year_number", "value")
+    }
+
+    if scope == Scope.PERIOD:
+        # The period alone needs its year so far (progress) and the period before it.
+        periods = periods[max(0, len(periods) - len(year_periods) - 1) :]
+        period_ids = [p.pk for p in periods]
+        position = {p.pk: i for i, p in enumerate(periods)}
+
+    # 1. One series per indicator: accepted sums per period (indicators x periods rows).
+    series: dict[int, dict[int, Sums]] = defaultdict(dict)
+    for row in _figures_by(contract, period_ids, "return_record__period_id"):
+        series[row["indicator"]][row["return_record__period_id"]] = _sums(row)
+
+    def combined(indicator: Indicator, upto: int, scope: str, among=None) -> Sums | None:
+        """The figure for periods[upto] alone, or to date, from the series."""
+        aggregation = indicator.current_version.aggregation
+        by_period = series.get(indicator.pk, {})
+        chosen = [p for p in (among if among is not None else periods[: upto + 1])]
+        if scope == Scope.PERIOD:
+            return by_period.get(periods[upto].pk)
+        if aggregation == Aggregation.LATEST:
+            for p in reversed(chosen):
+                if p.pk in by_period:
+                    return by_period[p.pk]
+            return None
+        total = None
+        for p in chosen:
+            if p.pk in by_period:
+                total = by_period[p.pk] if total is None else total.add(by_period[p.pk])
+        return total
+
+    last = position[period.pk]
+
+    # 2. Which periods count for each indicator's breakdowns: the period; or to date, all of
+    # them (sum, ratio) or the latest with accepted figures (latest).
+    def breakdown_periods(indicator: Indicator) -> list[int]:
+        if scope == Scope.PERIOD:
+            return [period.pk]
+        if indicator.current_version.aggregation == Aggregation.LATEST:
+            by_period = series.get(indicator.pk, {})
+            for p in reversed(periods):
+                if p.pk in by_period:
+                    return [p.pk]
+            return []
+        return period_ids
+
+    # Indicators that need the same periods share one condition (to date: every sum and
+    # ratio indicator needs them all; latest ones mostly the same latest period).
+    needs: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    ward_needs: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for indicator in indicators:
+        ids = tuple(breakdown_periods(indicator))
+        if ids:
+            needs[ids].append(indicator.pk)
+            if indicator.current_version.ward_breakdown:
+                ward_needs[ids].append(indicator.pk)
+    wanted = Q()
+    for ids, pks in needs.items():
+        wanted |= Q(indicator_version__indicator_id__in=pks, return_record__period_id__in=ids)
+    ward_wanted = Q()
+    for ids, pks in ward_needs.items():
+        ward_wanted |= Q(
+            figure__indicator_version__indicator_id__in=pks,
+            figure__return_record__period_id__in=ids,
+        )
+    partners_rows = []
+    if wanted:
+        partners_rows = list(
+            Figure.objects.filter(_accepted(contract) & wanted)
+            .values(indicator=F(_INDICATOR), organisation=F(F_ORG))
+            .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator"))
+            .order_by()
+        )
+    ward_rows = _ward_cells(contract, ward_wanted) if ward_wanted else []
+
+    members = list(
+        ContractMember.objects.filter(contract=contract)
+        .select_related("organisation")
+        .order_by("organisation__name", "organisation_id")
+    )
+    names = {m.organisation_id: m.organisation.name for m in members}
+    by_partner: dict[int, dict[int, Sums]] = defaultdict(dict)
+    for row in partners_rows:
+        by_partner[row["indicator"]][row["organisation"]] = _sums(row)
+    cells: dict[int, dict[tuple[int, int], Decimal]] = defaultdict(dict)
+    ward_names: dict[int, tuple[str, str]] = {}
+    for indicator_id, organisation_id, ward_id, value in ward_rows:
+        cells[indicator_id][organisation_id, ward_id] = value
+    if ward_rows:
+        ward_names = {
+            pk: (code, name)
+            for pk, code, name in Ward.objects.filter(
+                pk__in={row[2] for row in ward_rows}
+            ).values_list("pk", "code", "name")
+        }
+
+    elapsed = Decimal(len(year_periods)) / Decimal(year_total or 1)
+    year_number = period.contract_year.number
+    results = []
+    for indicator in indicators:
+        version = indicator.current_version
+        aggregation = version.aggregation
+        now = combined(indicator, last, scope)
+        before = combined(indicator, last - 1, scope) if last > 0 else None
+        year = combined(indicator, last, Scope.TO_DATE, among=year_periods)
+        value = now.figure(aggregation) if now else None
+        previous = before.figure(aggregation) if before else None
+        year_value = year.figure(aggregation) if year else None
+        target = targets.get((indicator.pk, year_number))
+        progress, status = _progress(version, year_value, target, elapsed)
+        partner_sums = by_partner.get(indicator.pk, {})
+        entry = {
+            "indicator_id": indicator.pk,
+            "code": indicator.code,
+            "name": version.name,
+            "version": version.version,
+            "priority": indicator.priority.name if indicator.priority else None,
+            "unit": version.unit,
+            "aggregation": aggregation,
+            "direction": version.direction,
+            "value": number(value),
+            "numerator": number(now.numerator) if now and aggregation == "ratio" else None,
+            "denominator": number(now.denominator) if now and aggregation == "ratio" else None,
+            "previous": number(previous),
+            **(
+                {
+                    "previous_numerator": number(before.numerator) if before else None,
+                    "previous_denominator": number(before.denominator) if before else None,
+                }
+                if aggregation == Aggregation.RATIO
+                else {}
+            ),
+            "baseline": number(version.baseline),
+            "target": number(target),
+            "year_to_date": number(year_value),
+            "change_on_previous": _diff(value, previous),
+            "change_on_baseline": _diff(value, version.baseline),
+            "progress_to_target": number(progress),
+            "status": status,
+            "status_label": STATUS_LABELS[status],
+            "partners": [
+                {
+                    "organisation_id": org_id,
+                    "name": names.get(org_id, ""),
+                    "value": number(sums.figure(aggregation)),
+                    **(
+                        {
+                            "numerator": number(sums.numerator),
+                            "denominator": number(sums.denominator),
+                        }
+                        if aggregation == Aggregation.RATIO
+                        else {}
+                    ),
+                }
+                for org_id, sums in sorted(
+                    partner_sums.items(), key=lambda item: (names.get(item[0], ""), item[0])
+                )
+            ],
+            "trend": [
+                {
+                    "period": p.label,
+                    **_point(combined(indicator, i, scope), aggregation),
+                    "target": number(targets.get((indicator.pk, p.contract_year.number))),
+                }
+                for i, p in enumerate(periods)
+            ],
+        }
+        if version.ward_breakdown:
+            entry["wards"] = _ward_table(cells.get(indicator.pk, {}), ward_names, names)
+        results.append(entry)
+
+    used = list(
+        Return.objects.filter(
+            contract=contract,
+            status=ReturnStatus.ACCEPTED,
+            period_id__in=period_ids if scope == Scope.TO_DATE else [period.pk],
+        )
+        .order_by("period__starts_on", "organisation__name", "pk")
+        .values_list("pk", "period_id", "organisation_id")
+    )
+    this_period = {
+        org: status
+        for org, status in Return.objects.filter(contract=contract, period=period).values_list(
+            "organisation_id", "status"
+        )
+    }
+    labels = {p.pk: p.label for p in periods}
+    return {
+        "contract": {"id": contract.pk, "reference": contract.reference, "title": contract.title},
+        "period": {"id": period.pk, "label": period.label, "ends_on": period.ends_on.isoformat()},
+        "scope": scope,
+        "periods": [labels[pk] for pk in period_ids] if scope == Scope.TO_DATE else [period.label],
+        "indicators": results,
+        "returns_used": _used(used, labels, names, scope),
+        "returns_missing": [
+            {
+                "organisation_id": m.organisation_id,
+                "name": m.organisation.name,
+                "status": this_period.get(m.organisation_id) or "not_started",
+            }
+            for m in members
+            if this_period.get(m.organisation_id) != ReturnStatus.ACCEPTED
+        ],
+    }
+
+
+F_ORG = "return_record__organisation_id"
+
+
+def _used(used, labels, names, scope) -> list[dict] | dict:
+    if scope == Scope.PERIOD:
+        return [{"return_id": pk, "name": names.get(org, "")} for pk, _, org in used]
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for pk, period_id, _ in used:
+        grouped[labels[period_id]].append(pk)
+    return [{"period": label, "return_ids": ids} for label, ids in grouped.items()]
+
+
+def _ward_table(cells, ward_names, names) -> dict:
+    """Partner x ward counts: published as one table, so that the ward breakdown and the
+    partner breakdown cannot undo each other's suppression. `cells` hold JSON-ready
+    figures by (partner, ward)."""
+    present, partners = set(), set()
+    for org, ward in cells:
+        present.add(ward)
+        partners.add(org)
+    wards = sorted(present, key=lambda w: (ward_names[w][1], ward_names[w][0]))
+    partners = sorted(partners, key=lambda o: (names.get(o, ""), o))
+    column = {w: j for j, w in enumerate(wards)}
+    row = {o: i for i, o in enumerate(partners)}
+    grid = [[0] * len(wards) for _ in partners]
+    for (org, ward), value in cells.items():
+        grid[row[org]][column[ward]] = 0 if value is None else value
+    return {
+        "wards": [
+            {"ward_id": w, "code": ward_names[w][0], "name": ward_names[w][1]} for w in wards
+        ],
+        "partners": [{"organisation_id": o, "name": names.get(o, "")} for o in partners],
+        "cells": grid,
+    }
+
+
+def _point(sums: Sums | None, aggregation: str) -> dict:
+    point = {"value": _figure(sums, aggregation)}
+    if aggregation == Aggregation.RATIO:
+        point["numerator"] = number(sums.numerator) if sums else None
+        point["denominator"] = number(sums.denominator) if sums else None
+    return point
+
+
+def _figure(sums: Sums | None, aggregation: str) -> int | str | None:
+    return number(sums.figure(aggregation)) if sums else None
+
+
+def _diff(a: Decimal | None, b: Decimal | None) -> int | str | None:
+    if a is None or b is None:
+        return None
+    return number(a - b)
+
+
+def _progress(version, year_value, target, elapsed) -> tuple[Decimal | None, str]:
+    """Progress to the year's target, and a status that respects the direction.
+
+    For `sum` indicators the year's target is for the whole year, so a quarter through the
+    year is on track at a quarter of it; other indicators are compared with it directly."""
+    if year_value is None:
+        return None, Status.NO_DATA
+    if target is None:
+        return None, Status.NO_TARGET
+    expected = target * elapsed if version.aggregation == Aggregation.SUM else target
+    if version.direction == Direction.HIGHER:
+        progress = (year_value * HUNDRED / target).quantize(ONE_PLACE) if target else None
+        if year_value >= target:
+            return progress, Status.MET
+        return progress, Status.ON_TRACK if year_value >= expected else Status.BEHIND
+    baseline = version.baseline
+    progress = None
+    if baseline is not None and baseline != target:
+        progress = ((baseline - year_value) * HUNDRED / (baseline - target)).quantize(ONE_PLACE)
+    if version.aggregation == Aggregation.SUM:
+        return progress, Status.ON_TRACK if year_value <= expected else Status.BEHIND
+    if year_value <= target:
+        return progress, Status.MET
+    return progress, Status.BEHIND
