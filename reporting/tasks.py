@@ -14,3 +14,7 @@ def run_job(job_id: int) -> None:
 @shared_task(ignore_result=True)
 def dispatch_pending_jobs() -> dict:
     return jobs_dispatch_pending().as_dict()
+
+
+# The open-data task lives beside its exports (reporting/opendata/tasks.py).
+from reporting.opendata import tasks as opendata_tasks  # noqa: E402, F401
