@@ -100,10 +100,10 @@ def _milestones(contract: Contract, partners: int) -> tuple[list[dict], datetime
     milestones = []
     for period in ReportingPeriod.objects.filter(contract=contract).order_by("starts_on"):
         times = [moment for moment in accepted.get(period.pk, []) if moment]
+        year = f"{period.financial_year}/{(period.financial_year + 1) % 100:02d}"
         milestone = {
             "id": f"return-{period.financial_year}-Q{period.quarter}",
-            "title": f"Quarterly return, {period.financial_year}/{(period.financial_year + 1) % 100:02d} "
-            f"quarter {period.quarter}",
+            "title": f"Quarterly return, {year} quarter {period.quarter}",
             "type": "reporting",
             "description": "Every partner's quarterly return for this quarter, accepted.",
             "dueDate": _day(period.due_on),
