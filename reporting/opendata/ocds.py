@@ -7,8 +7,8 @@ contract still being set up is not published: its terms may change before it sta
   org-id (no addresses or contacts);
 - the award: value, suppliers, the contract period, its maximum extent with every extension
   option taken, and the options themselves in words (OCDS 1.1 core has no field for them);
-- the contract: quarterly reporting milestones, `met` once every partner's return for that
-  quarter is accepted; approved variations as amendments;
+- the contract: a quarterly reporting milestone for each partner, `met` once its return for
+  that quarter is accepted; approved variations as amendments;
 - no implementation transactions: the system records each partner's allocation and the
   spend it reports in its return, but not payments made, and OCDS transactions are
   payments. Reported spend is not published as if it were one.
@@ -17,7 +17,6 @@ contract still being set up is not published: its terms may change before it sta
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
@@ -89,36 +88,36 @@ def _period(contract: Contract) -> dict:
     }
 
 
-def _milestones(contract: Contract, partners: int) -> tuple[list[dict], datetime | None]:
-    accepted = defaultdict(list)
-    for period_id, accepted_at in Return.objects.filter(
-        contract=contract, status=ReturnStatus.ACCEPTED
-    ).values_list("period_id", "accepted_at"):
-        accepted[period_id].append(accepted_at)
+def _milestones(contract: Contract, partners: list) -> tuple[list[dict], datetime | None]:
+    """One reporting milestone per partner per quarter: met once that return is accepted."""
+    accepted = {
+        (period_id, organisation_id): accepted_at
+        for period_id, organisation_id, accepted_at in Return.objects.filter(
+            contract=contract, status=ReturnStatus.ACCEPTED
+        ).values_list("period_id", "organisation_id", "accepted_at")
+    }
     today = timezone.localdate()
-    latest = None
     milestones = []
     for period in ReportingPeriod.objects.filter(contract=contract).order_by("starts_on"):
-        times = [moment for moment in accepted.get(period.pk, []) if moment]
         year = f"{period.financial_year}/{(period.financial_year + 1) % 100:02d}"
-        milestone = {
-            "id": f"return-{period.financial_year}-Q{period.quarter}",
-            "title": f"Quarterly return, {year} quarter {period.quarter}",
-            "type": "reporting",
-            "description": "Every partner's quarterly return for this quarter, accepted.",
-            "dueDate": _day(period.due_on),
-        }
-        if partners and len(times) >= partners:
-            milestone["status"] = "met"
-            milestone["dateMet"] = _utc(max(times))
-        elif times:
-            milestone["status"] = "partiallyMet"
-        else:
-            milestone["status"] = "notMet" if period.due_on < today else "scheduled"
-        if times:
-            latest = max([latest, *times] if latest else times)
-        milestones.append(milestone)
-    return milestones, latest
+        for organisation in partners:
+            milestone = {
+                "id": f"return-{period.financial_year}-Q{period.quarter}-{organisation.org_id}",
+                "title": f"Quarterly return, {year} quarter {period.quarter}: {organisation.name}",
+                "type": "reporting",
+                "description": f"{organisation.name}'s quarterly return, accepted by the council.",
+                "dueDate": _day(period.due_on),
+            }
+            key = (period.pk, organisation.pk)
+            if key in accepted:
+                milestone["status"] = "met"
+                if accepted[key]:
+                    milestone["dateMet"] = _utc(accepted[key])
+            else:
+                milestone["status"] = "notMet" if period.due_on < today else "scheduled"
+            milestones.append(milestone)
+    times = [moment for moment in accepted.values() if moment]
+    return milestones, max(times) if times else None
 
 
 def _amendments(contract: Contract) -> tuple[list[dict], datetime | None]:
@@ -144,7 +143,7 @@ def release_package(contract: Contract) -> dict:
     members = list(contract.members.select_related("organisation").order_by("organisation_id"))
     partners = [member.organisation for member in members]
     ocid = ocid_for(contract)
-    milestones, returns_changed = _milestones(contract, len(partners))
+    milestones, returns_changed = _milestones(contract, partners)
     amendments, varied = _amendments(contract)
     changed = max(moment for moment in (contract.created_at, returns_changed, varied) if moment)
     period = _period(contract)
