@@ -142,3 +142,21 @@ def test_the_service_refuses_anyone_but_a_commissioner(grant, applicant):
         grant_withhold(grant=grant, by=applicant, reason=REASON)
     grant.refresh_from_db()
     assert grant.withheld is False
+
+
+def test_the_admin_actions_withhold_and_publish_through_the_service(grant, commissioner):
+    from django.test import Client
+
+    commissioner.is_staff = True
+    commissioner.save()
+    client = Client()
+    client.force_login(commissioner)
+    url = "/admin/grants/grant/"
+    response = client.post(url, {"action": "withhold_for_safety", "_selected_action": [grant.pk]})
+    assert response.status_code == 302
+    grant.refresh_from_db()
+    assert grant.withheld is True and "safety" in grant.withheld_reason
+    assert ApplicationEvent.objects.get(action="grant_withheld").actor == commissioner
+    client.post(url, {"action": "publish_again", "_selected_action": [grant.pk]})
+    grant.refresh_from_db()
+    assert grant.withheld is False
