@@ -15,7 +15,7 @@ import sys
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/alliance_bench"
 # Each module has `run(args, *, prepared) -> list[Figure]` (calling `prepared()` once its
 # data is loaded) and, optionally, `NOTES`.
-BENCHMARKS = ["bench.lists", "bench.national", "bench.compile"]
+BENCHMARKS = ["bench.lists", "bench.national", "bench.compile", "bench.export"]
 
 
 def _ensure_database(url: str) -> None:

@@ -299,3 +299,21 @@ CELERY_BEAT_SCHEDULE["reporting-compile-collective-impact"] = {
     "schedule": _crontab(hour=2, minute=15),
     "options": {"expires": 6 * 60 * 60},
 }
+
+# --- open data --------------------------------------------------------------------------
+# Who publishes the 360Giving file, under which licence (DESIGN §5).
+OPEN_DATA_TITLE = env_str("OPEN_DATA_TITLE", "Wirral Family Alliance micro-grants")
+OPEN_DATA_PUBLISHER_NAME = env_str(
+    "OPEN_DATA_PUBLISHER_NAME", "Wirral Metropolitan Borough Council"
+)
+OPEN_DATA_PUBLISHER_ID = env_str("OPEN_DATA_PUBLISHER_ID", "GB-LAE-WRL")
+OPEN_DATA_PUBLISHER_WEBSITE = env_str("OPEN_DATA_PUBLISHER_WEBSITE", "https://www.wirral.gov.uk")
+OPEN_DATA_LICENSE = env_str("OPEN_DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+# OCDS ocid prefix. `ocds-xxxxxx` is a placeholder: register a real prefix with the Open
+# Contracting Partnership before publishing contracts for real.
+OCDS_PREFIX = env_str("OCDS_PREFIX", "ocds-xxxxxx-wirral")
+# The open-data files under MEDIA_ROOT/open-data/ are rewritten nightly.
+CELERY_BEAT_SCHEDULE["reporting-open-data-files"] = {
+    "task": "reporting.opendata.publish_files",
+    "schedule": 24 * 60 * 60,
+}

@@ -23,6 +23,10 @@ from grants.services.awards import application_decide
 from grants.services.fund_down import round_fund_down_ranking
 from grants.services.payments import payment_record
 from grants.services.programmes import programme_create, round_create
+from grants.services.publication import grant_publish, grant_withhold
+
+# The admin's withhold action gives this reason; the API takes the commissioner's own words.
+ADMIN_WITHHOLD_REASON = "Withheld by a commissioner for the safety of a small group."
 
 PROGRAMME_FIELDS = [
     "funder",
@@ -206,8 +210,22 @@ class DecisionAdmin(CreateOnly, ServiceAdmin):
 
 @admin.register(Grant)
 class GrantAdmin(CommissionersOnly, SimpleHistoryAdmin):
-    list_display = ["identifier", "application", "amount", "paid_total", "status"]
-    list_filter = ["status", "report_tier"]
+    list_display = ["identifier", "application", "amount", "paid_total", "status", "withheld"]
+    list_filter = ["status", "report_tier", "withheld"]
+    actions = ["withhold_for_safety", "publish_again"]
+
+    @admin.action(description="Withhold the selected grants from the open data (safety)")
+    def withhold_for_safety(self, request, queryset):
+        for grant in queryset:
+            grant_withhold(grant=grant, by=request.user, reason=ADMIN_WITHHOLD_REASON)
+        self.message_user(request, f"{queryset.count()} grants withheld from the open data.")
+
+    @admin.action(description="Publish the selected grants in the open data again")
+    def publish_again(self, request, queryset):
+        for grant in queryset:
+            grant_publish(grant=grant, by=request.user, comment="Published again from the admin")
+        self.message_user(request, f"{queryset.count()} grants listed in the open data again.")
+
     search_fields = ["identifier", "application__title"]
 
     def has_add_permission(self, request):

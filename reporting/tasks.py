@@ -21,3 +21,7 @@ def compile_collective_impact_nightly() -> list[int]:
     from reporting.impact.services import impact_nightly
 
     return impact_nightly()
+
+
+# The open-data task lives beside its exports (reporting/opendata/tasks.py).
+from reporting.opendata import tasks as opendata_tasks  # noqa: E402, F401

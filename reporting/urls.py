@@ -9,6 +9,7 @@ router.register("jobs", views.JobViewSet, basename="job")
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("", include("reporting.opendata.urls")),
     path(
         "exports/organisation-register/",
         views.OrganisationRegisterExportView.as_view(),

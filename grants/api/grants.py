@@ -12,11 +12,14 @@ from grants.api.filters import GrantFilter, PaymentFilter
 from grants.api.panel_serializers import (
     GrantSerializer,
     PaymentSerializer,
+    PublishSerializer,
     ReportSerializer,
     ReportSubmitSerializer,
+    WithholdSerializer,
 )
 from grants.models import EndOfGrantReport, Grant, Payment
 from grants.services.payments import grant_accept, payment_record
+from grants.services.publication import grant_publish, grant_withhold
 from grants.services.reports import report_submit
 
 
@@ -43,6 +46,28 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def accept(self, request, pk=None):
         """The group accepts the award and its conditions; the report then falls due."""
         grant = grant_accept(grant=self.get_object(), by=request.user)
+        return Response(GrantSerializer(self.get_queryset().get(pk=grant.pk)).data)
+
+    @extend_schema(request=WithholdSerializer, responses=GrantSerializer)
+    @action(detail=True, methods=["post"])
+    def withhold(self, request, pk=None):
+        """Keep the grant out of the 360Giving open data, with a reason (commissioners).
+
+        It is then counted in the published package but not listed."""
+        serializer = WithholdSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        grant = grant_withhold(grant=self.get_object(), by=request.user, reason=data["reason"])
+        return Response(GrantSerializer(self.get_queryset().get(pk=grant.pk)).data)
+
+    @extend_schema(request=PublishSerializer, responses=GrantSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """List a withheld grant in the open data again (commissioners)."""
+        serializer = PublishSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        grant = grant_publish(grant=self.get_object(), by=request.user, comment=data["comment"])
         return Response(GrantSerializer(self.get_queryset().get(pk=grant.pk)).data)
 
 

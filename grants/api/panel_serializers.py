@@ -164,6 +164,8 @@ class GrantSerializer(serializers.ModelSerializer):
             "accepted_at",
             "tranches",
             "report",
+            "withheld",
+            "withheld_reason",
         ]
 
 
@@ -177,3 +179,13 @@ class PaymentSerializer(StrictModelSerializer):
         fields = ["id", "amount", "paid_on", "reference", "tranche", "recorded_at"]
         read_only_fields = ["recorded_at"]
         extra_kwargs = {"amount": {"min_value": 0}}
+
+
+class WithholdSerializer(StrictSerializer):
+    reason = serializers.CharField(
+        help_text="Why the grant is kept out of the open data (not published)"
+    )
+
+
+class PublishSerializer(StrictSerializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")

@@ -81,6 +81,12 @@ class Grant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     awarded_at = models.DateTimeField(auto_now_add=True)
+    # Publication control (DESIGN §5): a withheld grant is counted in the open data but not
+    # listed, e.g. for the safety of a small group. Set only by `grant_withhold`.
+    withheld = models.BooleanField(default=False)
+    withheld_reason = models.TextField(blank=True)
+    # When anything published about the grant last changed (360Giving's dateModified).
+    modified_at = models.DateTimeField(auto_now=True, null=True)
 
     history = HistoricalRecords()
     objects = GrantQuerySet.as_manager()
@@ -94,6 +100,10 @@ class Grant(models.Model):
             models.CheckConstraint(
                 condition=Q(paid_total__gte=0) & Q(paid_total__lte=F("amount")),
                 name="grant_paid_within_award",
+            ),
+            models.CheckConstraint(
+                condition=Q(withheld=False) | ~Q(withheld_reason=""),
+                name="grant_withheld_has_reason",
             ),
         ]
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from reporting.opendata.quality import check_award_date, critical_problems
+from reporting.opendata.quality import check_award_date, critical_problems, looks_clean
 
 GOOD = {
     "id": "360G-wirral-GR-1",
@@ -44,3 +44,30 @@ def test_each_critical_check_catches_its_case(change, code):
 
 def test_award_dates_within_a_year_ahead_are_accepted():
     assert list(check_award_date({"awardDate": "2026-06-01"}, today=date(2025, 7, 1))) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"amountAwarded": 0},
+        {"recipientOrganization": [{"id": "GB-CHC-12AB", "name": "X"}]},
+        {"recipientOrganization": [{"id": "GB-SC-012345", "name": "X"}]},
+        {"id": "360G-wirral-GR-1\n"},
+        {"recipientOrganization": [{"id": "GB-CHC-1012345\r", "name": "X"}]},
+        {"description": "Ask sam@example.org for details"},
+        {"recipientOrganization": [{"id": "GB-CHC-1012345", "name": "a@b.org"}]},
+        {"awardDate": "1925-05-01"},
+        {"awardDate": "2099-05-01"},
+        {"awardDate": "soon"},
+    ],
+)
+def test_the_fast_test_used_by_the_export_never_passes_a_bad_grant(change):
+    # The export runs the full checks only when `looks_clean` says no: it must never say
+    # yes to a grant the full checks would stop.
+    grant = {**GOOD, **change}
+    assert critical_problems([grant]) != []
+    assert looks_clean(grant, today=date(2025, 7, 1)) is False
+
+
+def test_the_fast_test_passes_a_good_grant():
+    assert looks_clean(GOOD, today=date(2025, 7, 1)) is True

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('alliance', '0003_organisation_name_order'),
-        ('grants', '0001_initial'),
+        ('grants', '0002_grant_withheld'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
