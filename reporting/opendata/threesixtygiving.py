@@ -273,8 +273,11 @@ def grants(tally: Tally | None = None, *, chunk: int = CHUNK) -> Iterator[list[d
         if not batch:
             return
         payments = defaultdict(list)
+        # The chunk is in pk order: a range takes two parameters where an IN list of the
+        # chunk's ids took thousands to build and send. Payments of grants in the range
+        # that are not published are fetched and never looked up.
         for grant_id, *payment in (
-            Payment.objects.filter(grant_id__in=[row[0] for row in batch])
+            Payment.objects.filter(grant_id__gte=batch[0][0], grant_id__lte=batch[-1][0])
             .order_by("grant_id", "paid_on", "pk")
             .values_list("grant_id", "pk", "paid_on", "amount", "recorded_at")
         ):
