@@ -175,6 +175,8 @@ class Server:
                 if connection.getresponse().status < 500:
                     return
             except OSError:
+                # Not listening yet: gunicorn's workers take a moment to boot. The loop is
+                # bounded by the deadline above and fails loudly when it passes.
                 time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not answer within {timeout} s")
 

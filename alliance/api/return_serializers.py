@@ -90,55 +90,6 @@ class RiskSerializer(StrictModelSerializer):
         fields = ["description", "likelihood", "impact", "mitigation", "is_open"]
 
 
-class ReturnSerializer(serializers.ModelSerializer):
-    period_label = serializers.CharField(source="period.label", read_only=True)
-    due_on = serializers.DateField(source="period.due_on", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    allocation = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        read_only=True,
-        allow_null=True,
-        help_text="The partner's allocation for the contract year this quarter falls in",
-    )
-    figures = FigureSerializer(many=True, read_only=True)
-    stories = StorySerializer(many=True, read_only=True)
-    learning = LearningItemSerializer(many=True, read_only=True)
-    risks = RiskSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Return
-        fields = [
-            "id",
-            "contract",
-            "period",
-            "period_label",
-            "due_on",
-            "organisation",
-            "organisation_name",
-            "status",
-            "is_late",
-            "rating",
-            "spend",
-            "allocation",
-            "standing_facts",
-            "went_well",
-            "was_hard",
-            "would_change",
-            "figures",
-            "stories",
-            "learning",
-            "risks",
-            "prefilled_from",
-            "created_at",
-            "updated_at",
-            "first_submitted_at",
-            "submitted_at",
-            "accepted_at",
-        ]
-        read_only_fields = fields
-
-
 class ReturnListSerializer(serializers.ModelSerializer):
     """A return in a list: its state and headline facts. Figures, stories, learning and
     risks (forty figures and their ward breakdowns a return) are on the return itself,
@@ -175,6 +126,30 @@ class ReturnListSerializer(serializers.ModelSerializer):
             "first_submitted_at",
             "submitted_at",
             "accepted_at",
+        ]
+        read_only_fields = fields
+
+
+class ReturnSerializer(ReturnListSerializer):
+    """The whole return: the list row, its narrative and everything it reports."""
+
+    figures = FigureSerializer(many=True, read_only=True)
+    stories = StorySerializer(many=True, read_only=True)
+    learning = LearningItemSerializer(many=True, read_only=True)
+    risks = RiskSerializer(many=True, read_only=True)
+
+    class Meta(ReturnListSerializer.Meta):
+        fields = [
+            *ReturnListSerializer.Meta.fields,
+            "standing_facts",
+            "went_well",
+            "was_hard",
+            "would_change",
+            "figures",
+            "stories",
+            "learning",
+            "risks",
+            "prefilled_from",
         ]
         read_only_fields = fields
 
