@@ -66,6 +66,18 @@ def run_action(admin_, request, queryset, service, **kwargs):
         admin_.message_user(request, f"Done for {done}.", level=messages.SUCCESS)
 
 
+def service_action(name: str, description: str, call):
+    """An admin action running `call(obj, request)` through the service, object by object.
+
+    A decision's comment, reason or rating comes from the action form (`DecisionForm`)."""
+
+    def action(admin_, request, queryset):
+        run_action(admin_, request, queryset, lambda obj: call(obj, request))
+
+    action.__name__ = name
+    return admin.action(description=description)(action)
+
+
 @admin.register(Place)
 class PlaceAdmin(Scoped, CommissionersOnly, admin.ModelAdmin):
     list_display = ["name", "council", "parent"]
@@ -205,22 +217,17 @@ class VariationAdmin(Scoped, CommissionersOnly, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Approve and apply the selected variations")
-    def approve(self, request, queryset):
-        comment = request.POST.get("comment", "")
-        run_action(
-            self,
-            request,
-            queryset,
-            lambda v: variation_approve(variation=v, by=request.user, comment=comment),
-        )
-
-    @admin.action(description="Reject the selected variations (give a comment)")
-    def reject(self, request, queryset):
-        comment = request.POST.get("comment", "")
-        run_action(
-            self,
-            request,
-            queryset,
-            lambda v: variation_reject(variation=v, by=request.user, comment=comment),
-        )
+    approve = service_action(
+        "approve",
+        "Approve and apply the selected variations",
+        lambda v, request: variation_approve(
+            variation=v, by=request.user, comment=request.POST.get("comment", "")
+        ),
+    )
+    reject = service_action(
+        "reject",
+        "Reject the selected variations (give a comment)",
+        lambda v, request: variation_reject(
+            variation=v, by=request.user, comment=request.POST.get("comment", "")
+        ),
+    )

@@ -12,7 +12,7 @@ from alliance.admin_contracts import (
     DecisionForm,
     ReadOnlyInline,
     Scoped,
-    run_action,
+    service_action,
 )
 from alliance.models import (
     Aggregation,
@@ -145,32 +145,27 @@ class ReturnAdmin(Scoped, CommissionersOnly, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Accept the selected returns (choose a rating)")
-    def accept(self, request, queryset):
-        rating, comment = request.POST.get("rating", ""), request.POST.get("comment", "")
-        run_action(
-            self,
-            request,
-            queryset,
-            lambda r: return_accept(return_=r, by=request.user, rating=rating, comment=comment),
-        )
-
-    @admin.action(description="Ask for changes to the selected returns (give a reason)")
-    def request_changes(self, request, queryset):
-        reason = request.POST.get("comment", "")
-        run_action(
-            self,
-            request,
-            queryset,
-            lambda r: return_request_changes(return_=r, by=request.user, reason=reason),
-        )
-
-    @admin.action(description="Reopen the selected returns (give a reason)")
-    def reopen(self, request, queryset):
-        reason = request.POST.get("comment", "")
-        run_action(
-            self,
-            request,
-            queryset,
-            lambda r: return_reopen(return_=r, by=request.user, reason=reason),
-        )
+    accept = service_action(
+        "accept",
+        "Accept the selected returns (choose a rating)",
+        lambda r, request: return_accept(
+            return_=r,
+            by=request.user,
+            rating=request.POST.get("rating", ""),
+            comment=request.POST.get("comment", ""),
+        ),
+    )
+    request_changes = service_action(
+        "request_changes",
+        "Ask for changes to the selected returns (give a reason)",
+        lambda r, request: return_request_changes(
+            return_=r, by=request.user, reason=request.POST.get("comment", "")
+        ),
+    )
+    reopen = service_action(
+        "reopen",
+        "Reopen the selected returns (give a reason)",
+        lambda r, request: return_reopen(
+            return_=r, by=request.user, reason=request.POST.get("comment", "")
+        ),
+    )

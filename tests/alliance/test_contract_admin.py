@@ -176,3 +176,45 @@ def test_a_contract_and_an_allocation_added_in_the_admin_are_saved_by_the_servic
     assert "more than the contract allows" in response.content.decode()
     year.refresh_from_db()
     assert year.allocated == Decimal("50.00")
+
+
+def test_reopening_in_the_admin_passes_the_reason_to_the_service(staff_commissioner, submitted):
+    staff_commissioner.post(
+        "/admin/alliance/return/",
+        {"action": "accept", "_selected_action": [submitted.pk], "rating": "good"},
+    )
+    staff_commissioner.post(
+        "/admin/alliance/return/",
+        {
+            "action": "reopen",
+            "_selected_action": [submitted.pk],
+            "comment": "Spend is missing an invoice.",
+        },
+    )
+    submitted.refresh_from_db()
+    assert submitted.status == "reopened"
+    assert submitted.transitions.last().comment == "Spend is missing an invoice."
+
+
+def test_rejecting_a_variation_in_the_admin_needs_a_comment(
+    staff_commissioner, contract, commissioner
+):
+    from alliance.services.variations import variation_propose
+
+    variation = variation_propose(
+        contract=contract, by=commissioner, reason="More money.", changes={"value": "9000000.00"}
+    )
+    refused = staff_commissioner.post(
+        "/admin/alliance/variation/",
+        {"action": "reject", "_selected_action": [variation.pk], "comment": ""},
+        follow=True,
+    )
+    assert "Say why the variation is rejected." in refused.content.decode()
+    variation.refresh_from_db()
+    assert variation.status == "proposed"
+    staff_commissioner.post(
+        "/admin/alliance/variation/",
+        {"action": "reject", "_selected_action": [variation.pk], "comment": "Not now."},
+    )
+    variation.refresh_from_db()
+    assert (variation.status, variation.decision_comment) == ("rejected", "Not now.")
