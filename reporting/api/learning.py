@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -141,7 +142,8 @@ class SharedLearningView(APIView):
             .first()
         )
         if digest is None:
-            raise Http404(
+            # The contract is visible, so saying why is safe (and more use than "not found").
+            raise NotFound(
                 "The shared learning digest for this period has not been compiled yet. "
                 "A commissioner can compile it now; it is also compiled each night."
             )
