@@ -317,3 +317,12 @@ CELERY_BEAT_SCHEDULE["reporting-open-data-files"] = {
     "task": "reporting.opendata.publish_files",
     "schedule": 24 * 60 * 60,
 }
+
+# --- shared learning digest ---------------------------------------------------------------
+# Each active contract's most recent ended period compiled again each night; a new version
+# (a return accepted that day, a group's end-of-grant report) is e-mailed to the Alliance.
+CELERY_BEAT_SCHEDULE["reporting-compile-shared-learning"] = {
+    "task": "reporting.learning.compile_nightly",
+    "schedule": _crontab(hour=2, minute=45),
+    "options": {"expires": 6 * 60 * 60},
+}

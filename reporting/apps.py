@@ -21,3 +21,9 @@ class ReportingConfig(AppConfig):
         # Who reacts to what: a return accepted or reopened changes its period's figures.
         events.subscribe(events.ReturnAccepted, impact.on_return_changed)
         events.subscribe(events.ReturnReopened, impact.on_return_changed)
+
+        # --- shared learning digest ---
+        from reporting.learning import tasks as learning_tasks  # noqa: F401  (the nightly task)
+        from reporting.learning.kind import shared_learning
+
+        kinds.register(shared_learning)
