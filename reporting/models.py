@@ -127,3 +127,4 @@ class JobEvent(models.Model):
 
 
 from reporting.impact.models import ImpactSnapshot, Scope  # noqa: E402,F401  (the app's models)
+from reporting.reminders.models import ReminderSent  # noqa: E402,F401  (daily reminders)
