@@ -27,4 +27,4 @@ def compile_collective_impact_nightly() -> list[int]:
 from reporting.opendata import tasks as opendata_tasks  # noqa: E402, F401
 
 # The daily reminders live beside their service (reporting/reminders/tasks.py).
-from reporting.reminders import tasks as reminder_tasks  # noqa: E402, F401
+from reporting.reminders.tasks import send_reminders  # noqa: E402, F401
