@@ -8,6 +8,9 @@ and the commissioner who reopened it has already written to say why.
 
 An end-of-grant report is outstanding while its status is `due`.
 
+The commissioners of a contract's council get a line for each partner's return that is
+overdue (not for those merely due soon: the partners are reminded of those).
+
 Each is listed from `REMINDERS_DAYS_BEFORE` days before its due date (7) and every day
 after it until it is sent. The queries are set-based: a handful whatever the number of
 partners, periods or people (tests/reporting/reminders/test_collect.py counts them).
@@ -39,6 +42,8 @@ OUTSTANDING_RETURN = (ReturnStatus.DRAFT, ReturnStatus.CHANGES_REQUESTED)
 
 RETURN = "return"
 GRANT_REPORT = "grant_report"
+# A partner's overdue return, as its contract's commissioners see it.
+PARTNER_RETURN = "partner_return"
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ class Item:
     thing reached through two roles is listed once."""
 
     key: str
-    kind: str  # RETURN or GRANT_REPORT
+    kind: str  # RETURN, GRANT_REPORT or PARTNER_RETURN
     organisation: str
     what: str
     due_on: date
@@ -80,8 +85,9 @@ def _api(path: str) -> str:
     return f"{settings.SITE_URL}/api/v1/{path}"
 
 
-def _return_items(horizon: date) -> dict[int, list[Item]]:
-    """Outstanding returns by partner organisation id."""
+def _return_items(today: date, horizon: date) -> tuple[dict[int, list[Item]], dict]:
+    """Outstanding returns by partner organisation id, and the overdue ones by the id of
+    the council that commissions the contract."""
     periods = {
         p.pk: p
         for p in ReportingPeriod.objects.filter(
@@ -89,7 +95,7 @@ def _return_items(horizon: date) -> dict[int, list[Item]]:
         ).select_related("contract")
     }
     if not periods:
-        return {}
+        return {}, {}
     by_year: dict[int, list[ReportingPeriod]] = defaultdict(list)
     for period in periods.values():
         by_year[period.contract_year_id].append(period)
@@ -105,23 +111,39 @@ def _return_items(horizon: date) -> dict[int, list[Item]]:
         ).values_list("period_id", "organisation_id", "pk", "status")
     }
     items: dict[int, list[Item]] = defaultdict(list)
+    by_council: dict[int, list[Item]] = defaultdict(list)
     for year_id, org_id, org_name in expected:
         for period in by_year[year_id]:
             return_id, status = started.get((period.pk, org_id), (None, "not_started"))
             if return_id is not None and status not in OUTSTANDING_RETURN:
                 continue
+            what = f"quarterly return for {period.label} ({period.contract.title})"
             items[org_id].append(
                 Item(
                     key=f"return:{org_id}:{period.pk}",
                     kind=RETURN,
                     organisation=org_name,
-                    what=f"quarterly return for {period.label} ({period.contract.title})",
+                    what=what,
                     due_on=period.due_on,
                     state=str(status),
                     link=_api(f"returns/{return_id}/") if return_id else _api("returns/"),
                 )
             )
-    return items
+            if period.due_on < today:
+                by_council[period.contract.council_id].append(
+                    Item(
+                        key=f"partner_return:{org_id}:{period.pk}",
+                        kind=PARTNER_RETURN,
+                        organisation=org_name,
+                        what=what,
+                        due_on=period.due_on,
+                        state=str(status),
+                        link=_api(f"returns/{return_id}/")
+                        if return_id
+                        else _api(f"returns/?period={period.pk}"),
+                    )
+                )
+    return items, by_council
 
 
 def _report_items(horizon: date) -> dict[int, list[Item]]:
@@ -156,12 +178,12 @@ def _report_items(horizon: date) -> dict[int, list[Item]]:
 def reminders_due(*, today: date) -> dict[int, Person]:
     """Everyone with something due within the window or overdue, by user id."""
     horizon = today + timedelta(days=settings.REMINDERS_DAYS_BEFORE)
-    returns = _return_items(horizon)
+    returns, overdue_by_council = _return_items(today, horizon)
     reports = _report_items(horizon)
     people: dict[int, Person] = {}
     memberships = Membership.objects.filter(
-        organisation_id__in=set(returns) | set(reports),
-        role__in=set(RETURN_EDITORS) | set(APPLYING_ROLES),
+        organisation_id__in=set(returns) | set(reports) | set(overdue_by_council),
+        role__in={*RETURN_EDITORS, *APPLYING_ROLES, Role.COMMISSIONER},
         user__is_active=True,
     ).values_list("user_id", "user__email", "user__full_name", "organisation_id", "role")
     for user_id, email, name, org_id, role in memberships:
@@ -173,5 +195,10 @@ def reminders_due(*, today: date) -> dict[int, Person]:
                 person.add(item)
         if role in APPLYING_ROLES:
             for item in reports.get(org_id, []):
+                person.add(item)
+        # Commissioners see which partners' returns are overdue in the contracts they
+        # commission, so the chase can be a phone call rather than a surprise.
+        if role == Role.COMMISSIONER:
+            for item in overdue_by_council.get(org_id, []):
                 person.add(item)
     return {pk: person for pk, person in people.items() if person.items}

@@ -63,11 +63,12 @@ def test_workers_running_at_once_send_each_person_one_email(
 
 
 def test_a_worker_whose_send_fails_leaves_the_person_to_the_other(
-    slow_mail, period, member, contributor, other_member
+    slow_mail, period, member, contributor, other_member, commissioner
 ):
     slow_mail.reset(failures=1, slow=0.1)
     runs, errors = _run_at_once(2, days_before(period, -2))
     assert [type(e) for e in errors] == [TransientMailError]  # that worker stops; Celery retries
-    people = {member.email, contributor.email, other_member.email}
+    # overdue: the commissioner hears about both partners' returns too
+    people = {member.email, contributor.email, other_member.email, commissioner.email}
     assert Counter(m.to[0] for m in mail.outbox) == dict.fromkeys(people, 1)
-    assert ReminderSent.objects.count() == 3
+    assert ReminderSent.objects.count() == 4

@@ -10,7 +10,7 @@ from alliance.models import Role
 from grants.models import EndOfGrantReport
 from reporting.models import ReminderSent
 from reporting.reminders.services import reminders_send
-from tests.alliance.factories import MembershipFactory
+from tests.alliance.factories import MembershipFactory, OrganisationFactory
 from tests.reporting.reminders.conftest import days_before, grant_report, start_return
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +170,20 @@ def test_inactive_people_are_not_emailed(period, member):
     member.save(update_fields=["is_active"])
     reminders_send(today=days_before(period, 3))
     assert _to(member) == []
+
+
+def test_the_commissioner_gets_a_line_for_each_partners_overdue_return(
+    period, organisation, other_organisation, member, commissioner
+):
+    start_return(period, organisation, member, status="submitted")
+    outsider_council = OrganisationFactory(council=True)
+    someone_elses = MembershipFactory(organisation=outsider_council, role=Role.COMMISSIONER).user
+    reminders_send(today=days_before(period, -4))
+    [message] = _to(commissioner)
+    assert message.subject == "Reminder: 1 partner return overdue"
+    assert "Overdue returns from partners in contracts you commission" in message.body
+    assert f"{other_organisation.name}: quarterly return for {period.label}" in message.body
+    assert "They have not started it." in message.body
+    assert organisation.name + ":" not in message.body  # its return is with the council
+    assert f"/api/v1/returns/?period={period.pk}" in message.body
+    assert _to(someone_elses) == []

@@ -86,19 +86,21 @@ def test_a_failed_send_leaves_no_record_claiming_it_was_sent(flaky, period, memb
 
 @pytest.mark.django_db
 def test_the_task_retries_while_the_mail_server_is_away_and_sends_each_once(
-    flaky, eager_retries, period, member, contributor, other_member
+    flaky, eager_retries, period, member, contributor, other_member, commissioner
 ):
     from reporting.tasks import send_reminders
 
-    # The first person's send fails twice; the retries skip nobody and repeat nobody.
+    # Today the contract's first year is long past: its returns are overdue for the
+    # partners' people and their commissioner. The first send fails twice; the retries
+    # skip nobody and repeat nobody.
     flaky.reset(failures=2)
     result = send_reminders.apply()
-    assert result.get() == {"people": 3, "sent": 3, "already_sent": 0, "refused": 0}
-    assert flaky.attempts == 5  # 2 failures, then 3 deliveries
+    assert result.get() == {"people": 4, "sent": 4, "already_sent": 0, "refused": 0}
+    assert flaky.attempts == 6  # 2 failures, then 4 deliveries
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        u.email for u in (member, contributor, other_member)
+        u.email for u in (member, contributor, other_member, commissioner)
     )
-    assert ReminderSent.objects.count() == 3
+    assert ReminderSent.objects.count() == 4
 
 
 @pytest.mark.django_db
