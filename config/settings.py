@@ -277,11 +277,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "DecisionMethodEnum": "grants.models.programmes.DecisionMethod",
     }
 )
-# Daily reminders for end-of-grant reports (beat runs it; the service is idempotent).
-CELERY_BEAT_SCHEDULE["grants-remind-reports-due"] = {
-    "task": "grants.remind_reports_due",
-    "schedule": 24 * 60 * 60,
-}
 
 # --- Scale, load and faults ------------------------------------------------------------
 # A return's state appears in the list and on the return itself: one name in the schema.
@@ -325,4 +320,17 @@ CELERY_BEAT_SCHEDULE["reporting-compile-shared-learning"] = {
     "task": "reporting.learning.compile_nightly",
     "schedule": _crontab(hour=2, minute=45),
     "options": {"expires": 6 * 60 * 60},
+}
+
+# --- reminders --------------------------------------------------------------------------
+# Returns and end-of-grant reports are listed in the daily reminder from this many days
+# before they are due, and every day after until they are sent.
+REMINDERS_DAYS_BEFORE = env_int("REMINDERS_DAYS_BEFORE", 7, minimum=0)
+# One daily job (it also covers end-of-grant reports), early in the council's morning
+# (CELERY_TIMEZONE is Europe/London). A run that waited out a long broker outage still
+# goes the same day; later than that, the next morning's run lists everything anyway.
+CELERY_BEAT_SCHEDULE["reporting-send-reminders"] = {
+    "task": "reporting.tasks.send_reminders",
+    "schedule": _crontab(hour=7, minute=30),
+    "options": {"expires": 12 * 60 * 60},
 }

@@ -91,18 +91,3 @@ def payment_recorded(payment_id: int) -> None:
         f"{gbp(payment.grant.amount)} has been paid.\n",
         _recipients(app.organisation_id),
     )
-
-
-def report_due(report_id: int) -> None:
-    from grants.models import EndOfGrantReport
-
-    report = EndOfGrantReport.objects.select_related("grant__application").get(pk=report_id)
-    app = report.grant.application
-    when = "was due" if report.is_overdue else "is due"
-    _send(
-        f"Your end-of-grant report for {app.title} {when} on {report.due_on:%d %B %Y}",
-        f"Hello,\n\nYour short end-of-grant report for '{app.title}' {when} on "
-        f"{report.due_on:%d %B %Y}. It takes a few minutes: sign in and answer the "
-        f"questions at {settings.SITE_URL}/api/v1/grants/{report.grant_id}/report/\n",
-        _recipients(app.organisation_id),
-    )

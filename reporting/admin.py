@@ -120,3 +120,29 @@ class ImpactSnapshotAdmin(CommissionersOnly, admin.ModelAdmin):
                 self.message_user(request, exc.message, level=messages.ERROR)
                 return
         self.message_user(request, "Compiles queued.", level=messages.SUCCESS)
+
+
+# --- reminders ---
+from reporting.reminders.models import ReminderSent  # noqa: E402
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(CommissionersOnly, admin.ModelAdmin):
+    """Who was reminded of what, and when: read only, written by the daily job alone."""
+
+    list_display = ["sent_on", "person", "created_at"]
+    list_filter = ["sent_on"]
+    search_fields = ["person__email", "person__full_name"]
+    list_select_related = ["person"]
+    date_hierarchy = "sent_on"
+    readonly_fields = ["person", "sent_on", "items", "created_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -25,3 +25,6 @@ def compile_collective_impact_nightly() -> list[int]:
 
 # The open-data task lives beside its exports (reporting/opendata/tasks.py).
 from reporting.opendata import tasks as opendata_tasks  # noqa: E402, F401
+
+# The daily reminders live beside their service (reporting/reminders/tasks.py).
+from reporting.reminders.tasks import send_reminders  # noqa: E402, F401

@@ -1,4 +1,7 @@
-"""End-of-grant reports (rule 15: the smaller the grant, the less it asks) and reminders.
+"""End-of-grant reports (rule 15: the smaller the grant, the less it asks).
+
+Reminders for reports due or overdue are part of the one daily reminder e-mail
+(reporting/reminders/), with quarterly returns.
 
 Reports ask for counts and an anonymised story, never personal data about families
 (rule 17).
@@ -6,7 +9,6 @@ Reports ask for counts and an anonymised story, never personal data about famili
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -15,7 +17,6 @@ from django.utils import timezone
 from alliance.events import publish_on_commit
 from alliance.models import User
 from config.errors import RuleBroken
-from grants import notifications
 from grants.access import require_applicant
 from grants.events import GrantReportSubmitted
 from grants.history import record_event
@@ -42,9 +43,6 @@ QUESTIONS[ReportTier.FULL] = {
     "what_next": "What happens next: will the work carry on, and how?",
 }
 NUMBER_QUESTIONS = {"people_reached"}
-# Reminders go out this many days before a report is due, and again once it is overdue.
-REMIND_DAYS_BEFORE = 14
-REMIND_EVERY_DAYS = 7
 
 
 def report_submit(
@@ -94,26 +92,3 @@ def report_submit(
         complete_if_done(locked_grant, by=by)
         publish_on_commit(GrantReportSubmitted(grant_id=locked_grant.pk))
     return locked
-
-
-def reports_remind_due(*, today=None) -> int:
-    """E-mail groups whose report is due soon or overdue; at most once a week each."""
-    today = today or timezone.localdate()
-    now = timezone.now()
-    due = EndOfGrantReport.objects.filter(
-        status=ReportStatus.DUE, due_on__lte=today + timedelta(days=REMIND_DAYS_BEFORE)
-    ).exclude(reminded_at__gt=now - timedelta(days=REMIND_EVERY_DAYS))
-    count = 0
-    for report_id in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            report = EndOfGrantReport.objects.select_for_update().get(pk=report_id)
-            recent = report.reminded_at and report.reminded_at > now - timedelta(
-                days=REMIND_EVERY_DAYS
-            )
-            if report.status != ReportStatus.DUE or recent:
-                continue  # another worker got here first
-            report.reminded_at = now
-            report.save(update_fields=["reminded_at"])
-            transaction.on_commit(lambda pk=report.pk: notifications.report_due(pk))
-            count += 1
-    return count

@@ -6,11 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from grants.models import EndOfGrantReport, Grant, Payment
 from grants.services.awards import application_decide
-from grants.services.reports import reports_remind_due
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -102,28 +100,11 @@ def test_a_small_grant_asks_a_few_questions_and_a_story(applicant, commissioner,
     assert grant.status == "completed"
 
 
-def test_a_report_past_its_due_date_is_overdue_and_reminded(
-    applicant, grant, django_capture_on_commit_callbacks
-):
+def test_a_report_past_its_due_date_is_overdue(applicant, grant):
+    # Reminders for it are part of the daily reminder: tests/reporting/reminders/.
     client_for(applicant).post(f"/api/v1/grants/{grant.pk}/accept/")
     EndOfGrantReport.objects.update(due_on=date.today() - timedelta(days=1))
     report = client_for(applicant).get(f"/api/v1/grants/{grant.pk}/report/").json()
     assert report["overdue"] is True
     overdue = client_for(applicant).get("/api/v1/grants/?report_overdue=true").json()
     assert overdue["count"] == 1
-    with django_capture_on_commit_callbacks(execute=True):
-        assert reports_remind_due() == 1
-    assert "was due" in mail.outbox[-1].subject
-    with django_capture_on_commit_callbacks(execute=True):
-        assert reports_remind_due() == 0  # not again within the week
-    assert EndOfGrantReport.objects.get().reminded_at <= timezone.now()
-
-
-def test_the_daily_task_sends_the_reminders(applicant, grant, django_capture_on_commit_callbacks):
-    from grants.tasks import remind_reports_due
-
-    client_for(applicant).post(f"/api/v1/grants/{grant.pk}/accept/")
-    EndOfGrantReport.objects.update(due_on=date.today() + timedelta(days=3))
-    with django_capture_on_commit_callbacks(execute=True):
-        assert remind_reports_due.apply().get() == 1
-    assert "is due" in mail.outbox[-1].subject
