@@ -317,3 +317,14 @@ CELERY_BEAT_SCHEDULE["reporting-open-data-files"] = {
     "task": "reporting.opendata.publish_files",
     "schedule": 24 * 60 * 60,
 }
+
+# --- fund utilisation ---
+from celery.schedules import crontab as _utilisation_crontab  # noqa: E402
+
+# Every programme's fund utilisation compiled again each night (a safety net: awards and
+# payments compile it as soon as they commit; an unchanged programme stores no version).
+CELERY_BEAT_SCHEDULE["reporting-compile-fund-utilisation"] = {
+    "task": "reporting.utilisation.compile_nightly",
+    "schedule": _utilisation_crontab(hour=2, minute=45),
+    "options": {"expires": 6 * 60 * 60},
+}

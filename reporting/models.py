@@ -127,3 +127,4 @@ class JobEvent(models.Model):
 
 
 from reporting.impact.models import ImpactSnapshot, Scope  # noqa: E402,F401  (the app's models)
+from reporting.utilisation.models import UtilisationSnapshot  # noqa: E402,F401

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from reporting.api import impact, views
+from reporting.api import impact, utilisation, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -29,5 +29,15 @@ urlpatterns = [
         "reports/collective-impact/latest/",
         impact.CollectiveImpactLatestView.as_view(),
         name="collective-impact-latest",
+    ),
+    path(
+        "reports/fund-utilisation/",
+        utilisation.FundUtilisationView.as_view(),
+        name="fund-utilisation",
+    ),
+    path(
+        "reports/fund-utilisation/export/",
+        utilisation.FundUtilisationExportView.as_view(),
+        name="fund-utilisation-export",
     ),
 ]
