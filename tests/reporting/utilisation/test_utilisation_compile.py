@@ -1,6 +1,7 @@
 """Fund utilisation compile: what counts as awarded and paid, how wards and legal forms
 add up, and versioned snapshots."""
 
+import io
 import threading
 from decimal import Decimal
 
@@ -165,3 +166,22 @@ def test_simultaneous_compiles_store_one_version(programme, spread):
         thread.join(timeout=60)
     assert errors == []
     assert UtilisationSnapshot.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_compiles_its_programmes_once(settings):
+    from django.core.management import call_command
+
+    from grants.models import Programme
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    programmes = Programme.objects.count()
+    assert programmes >= 1
+    assert UtilisationSnapshot.objects.count() == programmes
+    snapshot = UtilisationSnapshot.objects.order_by("pk").first()
+    totals = snapshot.payload["totals"]
+    assert Decimal(totals["awarded"]) > 0
+    assert Decimal(totals["remaining"]) == Decimal(totals["budget"]) - Decimal(totals["awarded"])
+    call_command("load_demo", stdout=io.StringIO())
+    assert UtilisationSnapshot.objects.count() == programmes  # nothing changed: no version
