@@ -334,3 +334,12 @@ CELERY_BEAT_SCHEDULE["reporting-send-reminders"] = {
     "schedule": _crontab(hour=7, minute=30),
     "options": {"expires": 12 * 60 * 60},
 }
+
+# --- fund utilisation ---
+# Every programme's fund utilisation compiled again each night (a safety net: awards and
+# payments compile it as soon as they commit; an unchanged programme stores no version).
+CELERY_BEAT_SCHEDULE["reporting-compile-fund-utilisation"] = {
+    "task": "reporting.utilisation.compile_nightly",
+    "schedule": _crontab(hour=3, minute=0),
+    "options": {"expires": 6 * 60 * 60},
+}

@@ -27,3 +27,14 @@ class ReportingConfig(AppConfig):
         from reporting.learning.kind import shared_learning
 
         kinds.register(shared_learning)
+
+        # --- fund utilisation ---
+        from grants import events as grant_events
+        from reporting.utilisation import services as utilisation
+        from reporting.utilisation import tasks as utilisation_tasks  # noqa: F401  (beat's task)
+        from reporting.utilisation.kind import fund_utilisation
+
+        kinds.register(fund_utilisation)
+        # An award changes awarded and remaining; a payment changes paid.
+        events.subscribe(grant_events.GrantAwarded, utilisation.on_grant_awarded)
+        events.subscribe(grant_events.GrantPaymentRecorded, utilisation.on_payment_recorded)

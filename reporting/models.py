@@ -129,3 +129,4 @@ class JobEvent(models.Model):
 from reporting.impact.models import ImpactSnapshot, Scope  # noqa: E402,F401  (the app's models)
 from reporting.learning.models import LearningDigest  # noqa: E402,F401  (shared learning)
 from reporting.reminders.models import ReminderSent  # noqa: E402,F401  (daily reminders)
+from reporting.utilisation.models import UtilisationSnapshot  # noqa: E402,F401

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from reporting.api import impact, learning, views
+from reporting.api import impact, learning, utilisation, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -34,5 +34,15 @@ urlpatterns = [
         "reports/shared-learning/",
         learning.SharedLearningView.as_view(),
         name="shared-learning",
+    ),
+    path(
+        "reports/fund-utilisation/",
+        utilisation.FundUtilisationView.as_view(),
+        name="fund-utilisation",
+    ),
+    path(
+        "reports/fund-utilisation/export/",
+        utilisation.FundUtilisationExportView.as_view(),
+        name="fund-utilisation-export",
     ),
 ]

@@ -8,9 +8,16 @@ from alliance import demo_contracts
 from alliance.demo import DEMO_PASSWORD
 from grants import demo as grants_demo
 from reporting.learning import demo as learning_demo
+from reporting.utilisation import demo as utilisation_demo
 
 # Each app's loader, in dependency order; each is idempotent.
-LOADERS = [alliance_demo.load, demo_contracts.load, grants_demo.load, learning_demo.load]
+LOADERS = [
+    alliance_demo.load,
+    demo_contracts.load,
+    grants_demo.load,
+    learning_demo.load,
+    utilisation_demo.load,
+]
 
 
 class Command(BaseCommand):
