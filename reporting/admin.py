@@ -78,8 +78,22 @@ class JobAdmin(CommissionersOnly, admin.ModelAdmin):
             self.message_user(request, f"{retried} job(s) queued again.", level=messages.SUCCESS)
 
 
+class WrittenByJobsAdmin(CommissionersOnly, admin.ModelAdmin):
+    """What the background jobs write (snapshots, reminders sent): read only here, so the
+    record is only ever what a job compiled or sent."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ImpactSnapshot)
-class ImpactSnapshotAdmin(CommissionersOnly, admin.ModelAdmin):
+class ImpactSnapshotAdmin(WrittenByJobsAdmin):
     """Compiled collective impact, read only (exact figures: unpublished). A compile is
     asked for through the jobs (the API, an accepted return, or the nightly run), and the
     compile action here asks for the same job."""
@@ -100,15 +114,6 @@ class ImpactSnapshotAdmin(CommissionersOnly, admin.ModelAdmin):
     fields = readonly_fields
     actions = ["compile_again"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description="Compile the selected snapshots' periods again")
     def compile_again(self, request, queryset):
         from reporting.impact.services import impact_request
@@ -127,7 +132,7 @@ from reporting.reminders.models import ReminderSent  # noqa: E402
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(CommissionersOnly, admin.ModelAdmin):
+class ReminderSentAdmin(WrittenByJobsAdmin):
     """Who was reminded of what, and when: read only, written by the daily job alone."""
 
     list_display = ["sent_on", "person", "created_at"]
@@ -138,11 +143,37 @@ class ReminderSentAdmin(CommissionersOnly, admin.ModelAdmin):
     readonly_fields = ["person", "sent_on", "items", "created_at"]
     fields = readonly_fields
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+# --- shared learning and fund utilisation ---
+from reporting.learning.models import LearningDigest  # noqa: E402
+from reporting.utilisation.models import UtilisationSnapshot  # noqa: E402
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+
+@admin.register(LearningDigest)
+class LearningDigestAdmin(WrittenByJobsAdmin):
+    """Each version of a period's shared learning digest, as compiled and e-mailed."""
+
+    list_display = ["id", "contract", "period", "version", "created_at", "emailed_at"]
+    list_select_related = ["contract", "period"]
+    readonly_fields = [
+        "contract",
+        "period",
+        "version",
+        "content_hash",
+        "markdown",
+        "payload",
+        "created_at",
+        "emailed_at",
+        "job",
+    ]
+    fields = readonly_fields
+
+
+@admin.register(UtilisationSnapshot)
+class UtilisationSnapshotAdmin(WrittenByJobsAdmin):
+    """Each version of a programme's fund utilisation (exact figures: unpublished)."""
+
+    list_display = ["id", "programme", "version", "created_at", "job"]
+    list_select_related = ["programme", "job"]
+    readonly_fields = ["programme", "version", "content_hash", "payload", "created_at", "job"]
+    fields = readonly_fields
