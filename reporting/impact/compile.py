@@ -24,7 +24,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import BigIntegerField, F, Q, Sum
+from django.db.models import BigIntegerField, Q, Sum
 from django.db.models.functions import Cast
 
 from alliance.models import (
@@ -101,10 +101,6 @@ class Sums:
         return self.value
 
 
-def _sums(row: dict) -> Sums:
-    return Sums(row["v"], row["n"], row["d"])
-
-
 def canonical_json(payload: dict) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -131,11 +127,27 @@ def _accepted(contract: Contract) -> Q:
     )
 
 
-def _figures_by(contract, period_ids, *keys) -> list[dict]:
-    """Accepted figures summed in the database, grouped by indicator and `keys`."""
-    return list(
-        Figure.objects.filter(_accepted(contract), return_record__period_id__in=period_ids)
-        .values(*keys, indicator=F(_INDICATOR))
+def _tuples(query) -> list[tuple]:
+    """The rows of a `values_list().annotate()` query (its fields, then its annotations).
+
+    On PostgreSQL straight from the cursor: the driver already gives the integers and
+    Decimals the ORM's per-row converters would make, and skipping them matters over many
+    thousands of rows. Elsewhere through the ORM (SQLite keeps decimals as floats or text
+    and needs its converters)."""
+    if connection.vendor != "postgresql":
+        return list(query)
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _figure_sums(contract, where: Q, key: str) -> list[tuple]:
+    """Accepted figures summed in the database by indicator and `key`:
+    (indicator, key, sum of values, sum of numerators, sum of denominators)."""
+    return _tuples(
+        Figure.objects.filter(_accepted(contract) & where)
+        .values_list(_INDICATOR, key)
         .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator"))
         .order_by()
     )
@@ -179,7 +191,10 @@ def _ward_rows(contract, where: Q) -> dict[int, list[WardRow]]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # `sql` is the ORM's own, its values left in `params`: nothing is interpolated.
-            folded = f"SELECT c.i, c.o, {_FOLD} FROM ({sql}) AS c (i, o, w, v) GROUP BY c.i, c.o"  # noqa: S608
+            folded = (
+                f"SELECT c.i, c.o, {_FOLD} FROM ({sql}) AS c (i, o, w, v) "  # noqa: S608
+                "GROUP BY c.i, c.o"
+            )
             cursor.execute(folded, params)
             for indicator_id, organisation_id, wards, values in cursor.fetchall():
                 rows[indicator_id].append(WardRow(organisation_id, tuple(wards), values))
@@ -236,8 +251,10 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
 
     # 1. One series per indicator: accepted sums per period (indicators x periods rows).
     series: dict[int, dict[int, Sums]] = defaultdict(dict)
-    for row in _figures_by(contract, period_ids, "return_record__period_id"):
-        series[row["indicator"]][row["return_record__period_id"]] = _sums(row)
+    for indicator_id, period_id, *sums in _figure_sums(
+        contract, Q(return_record__period_id__in=period_ids), "return_record__period_id"
+    ):
+        series[indicator_id][period_id] = Sums(*sums)
 
     def combined(indicator: Indicator, upto: int, scope: str, among=None) -> Sums | None:
         """The figure for periods[upto] alone, or to date, from the series."""
@@ -291,14 +308,7 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
             figure__indicator_version__indicator_id__in=pks,
             figure__return_record__period_id__in=ids,
         )
-    partners_rows = []
-    if wanted:
-        partners_rows = list(
-            Figure.objects.filter(_accepted(contract) & wanted)
-            .values(indicator=F(_INDICATOR), organisation=F(F_ORG))
-            .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator"))
-            .order_by()
-        )
+    partners_rows = _figure_sums(contract, wanted, F_ORG) if wanted else []
     ward_rows = _ward_rows(contract, ward_wanted) if ward_wanted else {}
 
     members = list(
@@ -308,8 +318,12 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
     )
     names = {m.organisation_id: m.organisation.name for m in members}
     by_partner: dict[int, dict[int, Sums]] = defaultdict(dict)
-    for row in partners_rows:
-        by_partner[row["indicator"]][row["organisation"]] = _sums(row)
+    for indicator_id, organisation_id, *sums in partners_rows:
+        by_partner[indicator_id][organisation_id] = Sums(*sums)
+    # Partners in the order they are listed in (by name), sorted once, not per indicator.
+    partner_order = sorted(
+        {o for sums in by_partner.values() for o in sums}, key=lambda o: (names.get(o, ""), o)
+    )
     ward_names: dict[int, tuple[str, str]] = {}
     if ward_rows:
         present = {w for rows in ward_rows.values() for row in {r.wards for r in rows} for w in row}
@@ -335,6 +349,7 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
         target = targets.get((indicator.pk, year_number))
         progress, status = _progress(version, year_value, target, elapsed)
         partner_sums = by_partner.get(indicator.pk, {})
+        ordered = [(o, partner_sums[o]) for o in partner_order if o in partner_sums]
         entry = {
             "indicator_id": indicator.pk,
             "code": indicator.code,
@@ -378,9 +393,7 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
                         else {}
                     ),
                 }
-                for org_id, sums in sorted(
-                    partner_sums.items(), key=lambda item: (names.get(item[0], ""), item[0])
-                )
+                for org_id, sums in ordered
             ],
             "trend": [
                 {
