@@ -220,15 +220,17 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
     """The collective impact of `contract` for `period` (scope `period`) or up to the end
     of `period` (scope `to_date`), as a JSON-ready dict of exact figures."""
     check_period(contract, period)
-    periods = list(
-        ReportingPeriod.objects.filter(contract=contract, starts_on__lte=period.starts_on)
+    # All the contract's periods in one query: those up to `period`, and the size of its year.
+    every = list(
+        ReportingPeriod.objects.filter(contract=contract)
         .select_related("contract_year")
         .order_by("starts_on")
     )
+    periods = [p for p in every if p.starts_on <= period.starts_on]
     period_ids = [p.pk for p in periods]
     position = {p.pk: i for i, p in enumerate(periods)}
     year_periods = [p for p in periods if p.contract_year_id == period.contract_year_id]
-    year_total = ReportingPeriod.objects.filter(contract_year_id=period.contract_year_id).count()
+    year_total = sum(1 for p in every if p.contract_year_id == period.contract_year_id)
 
     indicators = list(
         Indicator.objects.filter(contract=contract, is_active=True, current_version__isnull=False)
@@ -408,21 +410,18 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
             entry["wards"] = _ward_table(ward_rows.get(indicator.pk, []), ward_names, names)
         results.append(entry)
 
-    used = list(
+    # The returns of the periods compiled, whatever their status, in one query: the
+    # accepted ones were used; the period's others are named as missing.
+    returns = list(
         Return.objects.filter(
             contract=contract,
-            status=ReturnStatus.ACCEPTED,
             period_id__in=period_ids if scope == Scope.TO_DATE else [period.pk],
         )
         .order_by("period__starts_on", "organisation__name", "pk")
-        .values_list("pk", "period_id", "organisation_id")
+        .values_list("pk", "period_id", "organisation_id", "status")
     )
-    this_period = {
-        org: status
-        for org, status in Return.objects.filter(contract=contract, period=period).values_list(
-            "organisation_id", "status"
-        )
-    }
+    used = [(pk, p, org) for pk, p, org, status in returns if status == ReturnStatus.ACCEPTED]
+    this_period = {org: status for _, p, org, status in returns if p == period.pk}
     labels = {p.pk: p.label for p in periods}
     return {
         "contract": {"id": contract.pk, "reference": contract.reference, "title": contract.title},
