@@ -2,6 +2,7 @@
 
 Every sum is done by the database (GROUP BY); Python only picks, for each indicator, which
 of the grouped rows count and works out change, progress and status from a few numbers.
+The partner x ward tables, most of the rows, come one row per partner (see `_ward_rows`).
 
 - `sum`: partners add, quarters add.
 - `ratio`: the sum of numerators over the sum of denominators; never an average of
