@@ -2,6 +2,7 @@
 
 Every sum is done by the database (GROUP BY); Python only picks, for each indicator, which
 of the grouped rows count and works out change, progress and status from a few numbers.
+The partner x ward tables, most of the rows, come one row per partner (see `_ward_rows`).
 
 - `sum`: partners add, quarters add.
 - `ratio`: the sum of numerators over the sum of denominators; never an average of
@@ -20,10 +21,11 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import BigIntegerField, F, Q, Sum
+from django.db.models import BigIntegerField, Q, Sum
 from django.db.models.functions import Cast
 
 from alliance.models import (
@@ -100,10 +102,6 @@ class Sums:
         return self.value
 
 
-def _sums(row: dict) -> Sums:
-    return Sums(row["v"], row["n"], row["d"])
-
-
 def canonical_json(payload: dict) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -130,11 +128,27 @@ def _accepted(contract: Contract) -> Q:
     )
 
 
-def _figures_by(contract, period_ids, *keys) -> list[dict]:
-    """Accepted figures summed in the database, grouped by indicator and `keys`."""
-    return list(
-        Figure.objects.filter(_accepted(contract), return_record__period_id__in=period_ids)
-        .values(*keys, indicator=F(_INDICATOR))
+def _tuples(query) -> list[tuple]:
+    """The rows of a `values_list().annotate()` query (its fields, then its annotations).
+
+    On PostgreSQL straight from the cursor: the driver already gives the integers and
+    Decimals the ORM's per-row converters would make, and skipping them matters over many
+    thousands of rows. Elsewhere through the ORM (SQLite keeps decimals as floats or text
+    and needs its converters)."""
+    if connection.vendor != "postgresql":
+        return list(query)
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _figure_sums(contract, where: Q, key: str) -> list[tuple]:
+    """Accepted figures summed in the database by indicator and `key`:
+    (indicator, key, sum of values, sum of numerators, sum of denominators)."""
+    return _tuples(
+        Figure.objects.filter(_accepted(contract) & where)
+        .values_list(_INDICATOR, key)
         .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator"))
         .order_by()
     )
@@ -143,10 +157,82 @@ def _figures_by(contract, period_ids, *keys) -> list[dict]:
 _INDICATOR = "indicator_version__indicator_id"
 
 
-def _ward_cells(contract, where: Q) -> list[tuple]:
-    """Accepted ward figures summed by indicator, partner and ward (one cross table each):
-    (indicator, organisation, ward, sum). The GROUP BY is built by the ORM; its many rows
-    are fetched straight from the cursor, without a model converter per row."""
+class WardRow(NamedTuple):
+    """One partner's ward figures for one indicator: ward ids ascending, and their sums."""
+
+    organisation: int
+    wards: tuple[int, ...]
+    values: list[int | None]
+
+
+def _ward_rows(contract, needs: dict[tuple[int, ...], list[int]]) -> dict[int, list[WardRow]]:
+    """Accepted ward figures summed by indicator, partner and ward (one cross table each),
+    as {indicator: [WardRow]}; `needs` gives the periods that count for which indicators.
+
+    Where each indicator counts one period (every indicator for a period alone, `latest`
+    ones to date), a partner has one figure per indicator (one return a period), so on
+    PostgreSQL its wards are read straight off that figure (see `_ward_rows_by_figure`);
+    otherwise, and should a partner have two figures after all, they are summed by a
+    GROUP BY."""
+    if connection.vendor == "postgresql" and all(len(ids) == 1 for ids in needs):
+        rows = _ward_rows_by_figure(contract, needs)
+        if rows is not None:
+            return rows
+    return _ward_rows_grouped(contract, needs)
+
+
+def _ward_rows_by_figure(contract, needs) -> dict[int, list[WardRow]] | None:
+    """One row per accepted figure with its ward figures as two arrays, ascending by ward,
+    read through the (figure, ward) unique index: no sort and no GROUP BY over every ward
+    figure, which is most of a compile's time. A ward figure is unique per figure and
+    ward, so each figure's wards need no adding up. None if a partner has two figures for
+    one indicator (figures of two versions of it in one return): those must be added."""
+    where = Q()
+    for ids, pks in needs.items():
+        where |= Q(indicator_version__indicator_id__in=pks, return_record__period_id__in=ids)
+    figures = (
+        Figure.objects.filter(_accepted(contract) & where)
+        .values_list(_INDICATOR, F_ORG, "pk")
+        .order_by()
+    )
+    sql, params = figures.query.sql_with_params()
+    rows: dict[int, list[WardRow]] = defaultdict(list)
+    seen = set()
+    with connection.cursor() as cursor:
+        # `sql` is the ORM's own, its values left in `params`: nothing is interpolated.
+        cursor.execute(
+            f"SELECT f.i, f.o, w.wards, w.vals FROM ({sql}) AS f (i, o, id) "  # noqa: S608
+            f"CROSS JOIN LATERAL ({_WARDS_OF_FIGURE}) AS w WHERE w.wards IS NOT NULL",
+            params,
+        )
+        for indicator_id, organisation_id, wards, values in cursor.fetchall():
+            if (indicator_id, organisation_id) in seen:
+                return None
+            seen.add((indicator_id, organisation_id))
+            rows[indicator_id].append(WardRow(organisation_id, tuple(wards), values))
+    return rows
+
+
+# A figure's ward figures. The cast rounds as the GROUP BY's CAST(SUM(value)) does for one
+# value: ward figures are whole counts (rule 7), so no Decimal per cell.
+_WARDS_OF_FIGURE = (
+    "SELECT array_agg(x.ward_id ORDER BY x.ward_id) AS wards, "  # noqa: S608 - a table name
+    "array_agg(CAST(x.value AS bigint) ORDER BY x.ward_id) AS vals "
+    f"FROM {WardFigure._meta.db_table} AS x WHERE x.figure_id = f.id"
+)
+
+
+def _ward_rows_grouped(contract, needs) -> dict[int, list[WardRow]]:
+    """The general case: ward figures summed by a GROUP BY (indicator, partner, ward),
+    built by the ORM. On PostgreSQL a second GROUP BY folds each partner's wards into two
+    arrays, so a partner x ward table arrives as one row per partner instead of one per
+    cell: twenty times fewer rows to send and to turn into Python objects."""
+    where = Q()
+    for ids, pks in needs.items():
+        where |= Q(
+            figure__indicator_version__indicator_id__in=pks,
+            figure__return_record__period_id__in=ids,
+        )
     query = (
         WardFigure.objects.filter(
             Q(
@@ -162,11 +248,31 @@ def _ward_cells(contract, where: Q) -> list[tuple]:
         .order_by()
     )
     sql, params = query.query.sql_with_params()
+    rows: dict[int, list[WardRow]] = defaultdict(list)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # `sql` is the ORM's own, its values left in `params`: nothing is interpolated.
+            folded = (
+                f"SELECT c.i, c.o, {_FOLD} FROM ({sql}) AS c (i, o, w, v) "  # noqa: S608
+                "GROUP BY c.i, c.o"
+            )
+            cursor.execute(folded, params)
+            for indicator_id, organisation_id, wards, values in cursor.fetchall():
+                rows[indicator_id].append(WardRow(organisation_id, tuple(wards), values))
+            return rows
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        cells: dict[tuple[int, int], list[tuple[int, int | None]]] = defaultdict(list)
+        for indicator_id, organisation_id, ward_id, value in cursor.fetchall():
+            cells[indicator_id, organisation_id].append((ward_id, value))
+    for (indicator_id, organisation_id), pairs in cells.items():
+        pairs.sort()
+        rows[indicator_id].append(
+            WardRow(organisation_id, tuple(w for w, _ in pairs), [v for _, v in pairs])
+        )
+    return rows
 
 
+_FOLD = "array_agg(c.w ORDER BY c.w), array_agg(c.v ORDER BY c.w)"
 F_IND_W = "figure__indicator_version__indicator_id"
 F_ORG_W = "figure__return_record__organisation_id"
 
@@ -175,15 +281,17 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
     """The collective impact of `contract` for `period` (scope `period`) or up to the end
     of `period` (scope `to_date`), as a JSON-ready dict of exact figures."""
     check_period(contract, period)
-    periods = list(
-        ReportingPeriod.objects.filter(contract=contract, starts_on__lte=period.starts_on)
+    # All the contract's periods in one query: those up to `period`, and the size of its year.
+    every = list(
+        ReportingPeriod.objects.filter(contract=contract)
         .select_related("contract_year")
         .order_by("starts_on")
     )
+    periods = [p for p in every if p.starts_on <= period.starts_on]
     period_ids = [p.pk for p in periods]
     position = {p.pk: i for i, p in enumerate(periods)}
     year_periods = [p for p in periods if p.contract_year_id == period.contract_year_id]
-    year_total = ReportingPeriod.objects.filter(contract_year_id=period.contract_year_id).count()
+    year_total = sum(1 for p in every if p.contract_year_id == period.contract_year_id)
 
     indicators = list(
         Indicator.objects.filter(contract=contract, is_active=True, current_version__isnull=False)
@@ -206,8 +314,10 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
 
     # 1. One series per indicator: accepted sums per period (indicators x periods rows).
     series: dict[int, dict[int, Sums]] = defaultdict(dict)
-    for row in _figures_by(contract, period_ids, "return_record__period_id"):
-        series[row["indicator"]][row["return_record__period_id"]] = _sums(row)
+    for indicator_id, period_id, *sums in _figure_sums(
+        contract, Q(return_record__period_id__in=period_ids), "return_record__period_id"
+    ):
+        series[indicator_id][period_id] = Sums(*sums)
 
     def combined(indicator: Indicator, upto: int, scope: str, among=None) -> Sums | None:
         """The figure for periods[upto] alone, or to date, from the series."""
@@ -255,21 +365,8 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
     wanted = Q()
     for ids, pks in needs.items():
         wanted |= Q(indicator_version__indicator_id__in=pks, return_record__period_id__in=ids)
-    ward_wanted = Q()
-    for ids, pks in ward_needs.items():
-        ward_wanted |= Q(
-            figure__indicator_version__indicator_id__in=pks,
-            figure__return_record__period_id__in=ids,
-        )
-    partners_rows = []
-    if wanted:
-        partners_rows = list(
-            Figure.objects.filter(_accepted(contract) & wanted)
-            .values(indicator=F(_INDICATOR), organisation=F(F_ORG))
-            .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator"))
-            .order_by()
-        )
-    ward_rows = _ward_cells(contract, ward_wanted) if ward_wanted else []
+    partners_rows = _figure_sums(contract, wanted, F_ORG) if wanted else []
+    ward_rows = _ward_rows(contract, ward_needs) if ward_needs else {}
 
     members = list(
         ContractMember.objects.filter(contract=contract)
@@ -278,18 +375,20 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
     )
     names = {m.organisation_id: m.organisation.name for m in members}
     by_partner: dict[int, dict[int, Sums]] = defaultdict(dict)
-    for row in partners_rows:
-        by_partner[row["indicator"]][row["organisation"]] = _sums(row)
-    cells: dict[int, dict[tuple[int, int], Decimal]] = defaultdict(dict)
+    for indicator_id, organisation_id, *sums in partners_rows:
+        by_partner[indicator_id][organisation_id] = Sums(*sums)
+    # Partners in the order they are listed in (by name), sorted once, not per indicator.
+    partner_order = sorted(
+        {o for sums in by_partner.values() for o in sums}, key=lambda o: (names.get(o, ""), o)
+    )
     ward_names: dict[int, tuple[str, str]] = {}
-    for indicator_id, organisation_id, ward_id, value in ward_rows:
-        cells[indicator_id][organisation_id, ward_id] = value
     if ward_rows:
+        present = {w for rows in ward_rows.values() for row in {r.wards for r in rows} for w in row}
         ward_names = {
             pk: (code, name)
-            for pk, code, name in Ward.objects.filter(
-                pk__in={row[2] for row in ward_rows}
-            ).values_list("pk", "code", "name")
+            for pk, code, name in Ward.objects.filter(pk__in=present).values_list(
+                "pk", "code", "name"
+            )
         }
 
     elapsed = Decimal(len(year_periods)) / Decimal(year_total or 1)
@@ -307,6 +406,7 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
         target = targets.get((indicator.pk, year_number))
         progress, status = _progress(version, year_value, target, elapsed)
         partner_sums = by_partner.get(indicator.pk, {})
+        ordered = [(o, partner_sums[o]) for o in partner_order if o in partner_sums]
         entry = {
             "indicator_id": indicator.pk,
             "code": indicator.code,
@@ -350,9 +450,7 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
                         else {}
                     ),
                 }
-                for org_id, sums in sorted(
-                    partner_sums.items(), key=lambda item: (names.get(item[0], ""), item[0])
-                )
+                for org_id, sums in ordered
             ],
             "trend": [
                 {
@@ -364,24 +462,21 @@ def compile_impact(contract: Contract, period: ReportingPeriod, scope: str) -> d
             ],
         }
         if version.ward_breakdown:
-            entry["wards"] = _ward_table(cells.get(indicator.pk, {}), ward_names, names)
+            entry["wards"] = _ward_table(ward_rows.get(indicator.pk, []), ward_names, names)
         results.append(entry)
 
-    used = list(
+    # The returns of the periods compiled, whatever their status, in one query: the
+    # accepted ones were used; the period's others are named as missing.
+    returns = list(
         Return.objects.filter(
             contract=contract,
-            status=ReturnStatus.ACCEPTED,
             period_id__in=period_ids if scope == Scope.TO_DATE else [period.pk],
         )
         .order_by("period__starts_on", "organisation__name", "pk")
-        .values_list("pk", "period_id", "organisation_id")
+        .values_list("pk", "period_id", "organisation_id", "status")
     )
-    this_period = {
-        org: status
-        for org, status in Return.objects.filter(contract=contract, period=period).values_list(
-            "organisation_id", "status"
-        )
-    }
+    used = [(pk, p, org) for pk, p, org, status in returns if status == ReturnStatus.ACCEPTED]
+    this_period = {org: status for _, p, org, status in returns if p == period.pk}
     labels = {p.pk: p.label for p in periods}
     return {
         "contract": {"id": contract.pk, "reference": contract.reference, "title": contract.title},
@@ -414,27 +509,34 @@ def _used(used, labels, names, scope) -> list[dict] | dict:
     return [{"period": label, "return_ids": ids} for label, ids in grouped.items()]
 
 
-def _ward_table(cells, ward_names, names) -> dict:
+def _ward_table(rows: list[WardRow], ward_names, names) -> dict:
     """Partner x ward counts: published as one table, so that the ward breakdown and the
-    partner breakdown cannot undo each other's suppression. `cells` hold JSON-ready
-    figures by (partner, ward)."""
-    present, partners = set(), set()
-    for org, ward in cells:
-        present.add(ward)
-        partners.add(org)
+    partner breakdown cannot undo each other's suppression. A partner without a figure for
+    a ward the others have counts 0 there."""
+    shapes = {row.wards for row in rows}  # mostly one: every partner reports every ward
+    present = set().union(*shapes)
     wards = sorted(present, key=lambda w: (ward_names[w][1], ward_names[w][0]))
-    partners = sorted(partners, key=lambda o: (names.get(o, ""), o))
     column = {w: j for j, w in enumerate(wards)}
-    row = {o: i for i, o in enumerate(partners)}
-    grid = [[0] * len(wards) for _ in partners]
-    for (org, ward), value in cells.items():
-        grid[row[org]][column[ward]] = 0 if value is None else value
+    # For a partner with every ward, the cells in table order are its values taken in this
+    # order of positions (its wards are in ascending id order).
+    full = tuple(sorted(present))
+    take = itemgetter(*[full.index(w) for w in wards]) if len(wards) > 1 else None
+    grid = {}
+    for row in rows:
+        if row.wards == full and take is not None and None not in row.values:
+            grid[row.organisation] = list(take(row.values))
+            continue
+        cells = [0] * len(wards)
+        for ward, value in zip(row.wards, row.values, strict=True):
+            cells[column[ward]] = 0 if value is None else value
+        grid[row.organisation] = cells
+    partners = sorted(grid, key=lambda o: (names.get(o, ""), o))
     return {
         "wards": [
             {"ward_id": w, "code": ward_names[w][0], "name": ward_names[w][1]} for w in wards
         ],
         "partners": [{"organisation_id": o, "name": names.get(o, "")} for o in partners],
-        "cells": grid,
+        "cells": [grid[o] for o in partners],
     }
 
 

@@ -8,13 +8,16 @@ one version between them.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.db import transaction
+from django.db.models import JSONField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from alliance.models import Contract, ContractStatus, ReportingPeriod
-from reporting.impact.compile import compile_impact, content_hash
+from reporting.impact.compile import canonical_json, compile_impact
 from reporting.impact.models import ImpactSnapshot, Scope
 from reporting.services.jobs import job_request
 
@@ -29,7 +32,10 @@ def snapshot_store(
     *, contract: Contract, period: ReportingPeriod, scope: str, payload: dict, job_id=None
 ) -> tuple[ImpactSnapshot, bool]:
     """Store `payload` as the next version, unless it equals the latest. (snapshot, new?)"""
-    digest = content_hash(payload)
+    # Serialised once: the canonical JSON is both what is hashed and what is stored (the
+    # database parses the text), rather than dumped a second time by the JSONField.
+    text = canonical_json(payload)
+    digest = hashlib.sha256(text.encode()).hexdigest()
     with transaction.atomic():
         # The period's row is the lock: versions of one period are written one at a time.
         ReportingPeriod.objects.select_for_update().only("pk").get(pk=period.pk)
@@ -46,10 +52,11 @@ def snapshot_store(
             scope=scope,
             version=(latest.version + 1) if latest else 1,
             content_hash=digest,
-            payload=payload,
+            payload=Cast(Value(text), output_field=JSONField()),
             job_id=job_id,
             created_at=timezone.now(),
         )
+    snapshot.payload = payload  # what was stored, rather than the expression that stored it
     return snapshot, True
 
 

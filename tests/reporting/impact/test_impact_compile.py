@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from alliance.models import IndicatorVersion
-from reporting.impact.compile import compile_impact
+from reporting.impact.compile import compile_impact, content_hash
 from reporting.impact.models import ImpactSnapshot
 from reporting.impact.services import impact_compile
 from tests.alliance.factories import WardFactory
@@ -182,3 +182,14 @@ def test_a_period_of_another_contract_is_refused(
     other = build_contract(commissioner=commissioner, council=council, partners=[organisation])
     with pytest.raises(RuleBroken, match="not one of this contract's reporting periods"):
         compile_impact(other, period, "period")
+
+
+def test_the_stored_payload_is_the_compiled_one_and_its_hash_that_of_its_canonical_json(
+    contract, framework, period, organisation, lead, ward
+):
+    a_return(period, organisation, lead, {framework["FE1"]: ("12", {ward: "12"})})
+    impact_compile(contract_id=contract.pk, period_id=period.pk)
+    for scope in ("period", "to_date"):
+        stored = ImpactSnapshot.objects.get(contract=contract, period=period, scope=scope)
+        assert stored.payload == compile_impact(contract, period, scope)
+        assert stored.content_hash == content_hash(stored.payload)
