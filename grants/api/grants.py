@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from grants.api.filters import GrantFilter, PaymentFilter
 from grants.api.panel_serializers import (
+    GrantListSerializer,
     GrantSerializer,
     PaymentSerializer,
     PublishSerializer,
@@ -31,6 +32,24 @@ def _grants(user):
     )
 
 
+# What a list row reads (GrantListSerializer), so the page does not fetch the rest.
+LIST_COLUMNS = [
+    "identifier",
+    "application__title",
+    "application__organisation__name",
+    "application__round_id",
+    "amount",
+    "paid_total",
+    "status",
+    "report_tier",
+    "awarded_at",
+    "accepted_at",
+    "withheld",
+    "report__status",
+    "report__due_on",
+]
+
+
 class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Grants awarded, their payment schedule and the state of their report."""
 
@@ -39,7 +58,20 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     ordering_fields = ["awarded_at", "amount"]
 
     def get_queryset(self):
+        if self.action == "list":
+            # The list row's columns only (GrantListSerializer): the schedule, conditions
+            # and the report's answers are on the grant itself.
+            return (
+                Grant.objects.visible_to(self.request.user)
+                .select_related("application__organisation", "report")
+                .only(*LIST_COLUMNS)
+            )
         return _grants(self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return GrantListSerializer
+        return GrantSerializer
 
     @extend_schema(request=None, responses=GrantSerializer)
     @action(detail=True, methods=["post"])
