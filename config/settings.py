@@ -317,3 +317,11 @@ CELERY_BEAT_SCHEDULE["reporting-open-data-files"] = {
     "task": "reporting.opendata.publish_files",
     "schedule": 24 * 60 * 60,
 }
+
+# --- Lists: lean list rows ---------------------------------------------------------------
+# A list row and the whole object share their `status` choices: one name for each in the
+# schema (ApplicationList and Application, GrantList and Grant).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ApplicationStatusEnum"] = (
+    "grants.models.ApplicationStatus"
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["GrantStatusEnum"] = "grants.models.GrantStatus"

@@ -22,7 +22,6 @@ from grants.services.applications import (
 )
 from grants.services.awards import application_decide
 
-
 # What a list row reads (ApplicationListSerializer), so the page does not fetch the rest.
 LIST_COLUMNS = [
     "round_id",

@@ -13,7 +13,6 @@ from grants.models import (
     EndOfGrantReport,
     Grant,
     Payment,
-    ReportStatus,
     Score,
     Tranche,
     Vote,
@@ -146,13 +145,13 @@ class _GrantRowSerializer(serializers.ModelSerializer):
         source="application.organisation.name", read_only=True
     )
     round = serializers.IntegerField(source="application.round_id", read_only=True)
-    report_status = serializers.ChoiceField(
-        ReportStatus.choices,
+    report_status = serializers.CharField(
         source="report.status",
         read_only=True,
         default=None,
         allow_null=True,
-        help_text="The end-of-grant report's state; null until the grant is accepted",
+        help_text="The end-of-grant report's state, `due` or `submitted`; null until the "
+        "grant is accepted",
     )
     report_due_on = serializers.DateField(
         source="report.due_on", read_only=True, default=None, allow_null=True

@@ -162,8 +162,8 @@ class ApplicationSerializer(StrictModelSerializer):
     themes = serializers.ListField(
         child=serializers.ChoiceField(choices=FamilyTheme.choices), required=False
     )
-    decision = DecisionSerializer(read_only=True, default=None)
-    grant = serializers.PrimaryKeyRelatedField(read_only=True, default=None)
+    decision = DecisionSerializer(read_only=True, default=None, allow_null=True)
+    grant = serializers.PrimaryKeyRelatedField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Application
@@ -201,6 +201,8 @@ class ApplicationSerializer(StrictModelSerializer):
 
 
 class DecisionRowSerializer(FastRowsMixin, DecisionSerializer):
+    """The decision on an application, as a list row shows it (the same fields)."""
+
     class Meta(DecisionSerializer.Meta):
         pass
 
@@ -215,8 +217,8 @@ class ApplicationListSerializer(FastRowsMixin, serializers.ModelSerializer):
     themes = serializers.ListField(
         child=serializers.ChoiceField(choices=FamilyTheme.choices), read_only=True
     )
-    decision = DecisionRowSerializer(read_only=True, default=None)
-    grant = serializers.PrimaryKeyRelatedField(read_only=True, default=None)
+    decision = DecisionRowSerializer(read_only=True, default=None, allow_null=True)
+    grant = serializers.PrimaryKeyRelatedField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Application
