@@ -6,8 +6,9 @@ walks `_readable_fields` for every row, resolves every field's source through it
 time zone up again for every value: profiled on the returns, applications and grants lists,
 that was over a third of the request (bench/RESULTS.md). `FastRowsMixin` works out once per
 serializer how to read each field, then reads plain attributes directly. The output is the
-same as DRF's (tests/config/test_rows.py compares them field for field), the fields are
-declared as usual, so the OpenAPI schema does not change.
+same as DRF's (tests/alliance/test_list_rows.py and tests/grants/test_list_rows.py compare
+them field for field), and the fields are declared as usual, so the OpenAPI schema does not
+change.
 """
 
 from django.core.exceptions import ObjectDoesNotExist
