@@ -18,6 +18,7 @@ from alliance.services.review import (
     return_request_changes,
     return_submit,
 )
+from config.filtering import LIST_FILTER_BACKENDS
 
 PAGE_PARAMETERS = [
     OpenApiParameter("page", int, description="A page number within the paginated result."),
@@ -96,6 +97,7 @@ class ReturnViewSet(
 
     serializer_class = s.ReturnSerializer
     filterset_class = ReturnFilter
+    filter_backends = LIST_FILTER_BACKENDS
     ordering_fields = ["period__starts_on", "submitted_at", "status"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 

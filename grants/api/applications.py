@@ -6,6 +6,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.filtering import LIST_FILTER_BACKENDS
 from grants.api.filters import ApplicationFilter
 from grants.api.serializers import (
     ApplicationListSerializer,
@@ -64,6 +65,7 @@ class ApplicationViewSet(
 
     serializer_class = ApplicationSerializer
     filterset_class = ApplicationFilter
+    filter_backends = LIST_FILTER_BACKENDS
     ordering_fields = ["created_at", "submitted_at", "amount_requested", "title"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 

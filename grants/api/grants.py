@@ -8,6 +8,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.filtering import LIST_FILTER_BACKENDS
 from grants.api.filters import GrantFilter, PaymentFilter
 from grants.api.panel_serializers import (
     GrantListSerializer,
@@ -55,6 +56,7 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     serializer_class = GrantSerializer
     filterset_class = GrantFilter
+    filter_backends = LIST_FILTER_BACKENDS
     ordering_fields = ["awarded_at", "amount"]
 
     def get_queryset(self):
