@@ -11,7 +11,7 @@ class ProblemSerializer(serializers.Serializer):
 
 
 class ErrorResponseSerializer(serializers.Serializer):
-    """The one shape of every 400, 401, 403, 404 and 409 answer."""
+    """The one shape of every 400, 401, 403, 404, 409 and 415 answer."""
 
     status = serializers.IntegerField()
     code = serializers.CharField(help_text="invalid, rule_broken, not_allowed, conflict, ...")
@@ -39,7 +39,8 @@ class AutoSchema(SpectacularAutoSchema):
             return responses
         codes = []
         if self.method in ("POST", "PUT", "PATCH"):
-            codes += ["400", "409"]
+            # 415: a body in a content type the operation does not parse (or none given).
+            codes += ["400", "409", "415"]
         elif getattr(self.view, "filterset_class", None) and self._is_list_view():
             codes.append("400")  # a filter value that is not valid, e.g. an unknown id
         if not self._allows_anonymous():

@@ -343,3 +343,11 @@ CELERY_BEAT_SCHEDULE["reporting-compile-fund-utilisation"] = {
     "schedule": _crontab(hour=3, minute=0),
     "options": {"expires": 6 * 60 * 60},
 }
+
+# --- Lists: lean list rows ---------------------------------------------------------------
+# A list row and the whole object share their `status` choices: one name for each in the
+# schema (ApplicationList and Application, GrantList and Grant).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ApplicationStatusEnum"] = (
+    "grants.models.ApplicationStatus"
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["GrantStatusEnum"] = "grants.models.GrantStatus"

@@ -6,7 +6,7 @@ with it (rule 13); panels never see drafts.
 """
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 
 from alliance import access
@@ -36,19 +36,55 @@ class RoundQuerySet(models.QuerySet):
         return self if user.is_authenticated else self.none()
 
 
+_APPLICATION_SCOPE_SQL = """
+    SELECT 'organisation', organisation_id FROM {membership} WHERE user_id = %s
+    UNION ALL
+    SELECT 'round', round_id FROM {panelmember} WHERE user_id = %s
+    UNION ALL
+    SELECT 'conflict', application_id FROM {conflict} WHERE user_id = %s
+"""
+
+
+def application_scope(user) -> dict[str, list[int]]:
+    """The ids that decide which applications `user` sees, in one small query: the
+    organisations they belong to, the rounds whose panel they sit on, and the applications
+    they declared a conflict with.
+
+    The list then filters on literal ids, which PostgreSQL estimates exactly (an index
+    scan per list, or'd), where `own OR assessable` as subqueries made it filter every
+    application through hashed subplans, and a `pk IN (own UNION assessable)` still cost
+    Django a nested compile for the count and again for the page (bench/RESULTS.md).
+    Written in SQL because the ORM's compile of the union cost more than running it;
+    tests/grants/test_application_scope.py holds it to the ORM's rules."""
+    tables = {
+        "membership": apps.get_model("alliance", "Membership")._meta.db_table,
+        "panelmember": _model("PanelMember")._meta.db_table,
+        "conflict": _model("ConflictDeclaration")._meta.db_table,
+    }
+    scope = {"organisation": [], "round": [], "conflict": []}
+    with connection.cursor() as cursor:
+        cursor.execute(_APPLICATION_SCOPE_SQL.format(**tables), [user.pk] * 3)
+        for kind, pk in cursor.fetchall():
+            scope[kind].append(pk)
+    return scope
+
+
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
         if access.is_commissioner(user):
             return self
-        # One `pk IN (own UNION assessable)` rather than `own OR assessable`: PostgreSQL
-        # plans the union as a join on the few visible rows, where an OR of two IN
-        # subqueries makes it filter every application in the table (bench/RESULTS.md).
-        own = self.model.objects.filter(organisation_id__in=access.member_organisation_ids(user))
-        assessable = self.model.objects.filter(self._assessable_q(user))
-        ids = own.order_by().values("pk").union(assessable.order_by().values("pk"))
-        return self.filter(pk__in=ids)
+        scope = application_scope(user)
+        own = Q(organisation_id__in=scope["organisation"])
+        # Panel members see the submitted applications of their rounds, except where they
+        # declared a conflict (rule 13).
+        assessable = (
+            Q(round_id__in=scope["round"]) & ~Q(status="draft") & ~Q(pk__in=scope["conflict"])
+        )
+        if not scope["round"]:
+            return self.filter(own) if scope["organisation"] else self.none()
+        return self.filter(own | assessable)
 
     def assessable_by(self, user):
         """Applications this person may score, vote on and see the scores of (rule 13)."""

@@ -18,6 +18,7 @@ from alliance.models import (
     WardFigure,
 )
 from config.api import StrictModelSerializer, StrictSerializer
+from config.rows import FastRowsMixin
 
 COUNT = {"max_digits": 12, "decimal_places": 2, "allow_null": True, "required": False}
 
@@ -90,10 +91,8 @@ class RiskSerializer(StrictModelSerializer):
         fields = ["description", "likelihood", "impact", "mitigation", "is_open"]
 
 
-class ReturnListSerializer(serializers.ModelSerializer):
-    """A return in a list: its state and headline facts. Figures, stories, learning and
-    risks (forty figures and their ward breakdowns a return) are on the return itself,
-    `GET /returns/{id}/`, so a page of fifty stays small and quick."""
+class _ReturnRowSerializer(serializers.ModelSerializer):
+    """A return's state and headline facts: the list row, and the head of the detail."""
 
     period_label = serializers.CharField(source="period.label", read_only=True)
     due_on = serializers.DateField(source="period.due_on", read_only=True)
@@ -130,7 +129,16 @@ class ReturnListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReturnSerializer(ReturnListSerializer):
+class ReturnListSerializer(FastRowsMixin, _ReturnRowSerializer):
+    """A return in a list: its state and headline facts. Figures, stories, learning and
+    risks (forty figures and their ward breakdowns a return) are on the return itself,
+    `GET /returns/{id}/`, so a page of fifty stays small and quick."""
+
+    class Meta(_ReturnRowSerializer.Meta):
+        pass
+
+
+class ReturnSerializer(_ReturnRowSerializer):
     """The whole return: the list row, its narrative and everything it reports."""
 
     figures = FigureSerializer(many=True, read_only=True)
@@ -138,9 +146,9 @@ class ReturnSerializer(ReturnListSerializer):
     learning = LearningItemSerializer(many=True, read_only=True)
     risks = RiskSerializer(many=True, read_only=True)
 
-    class Meta(ReturnListSerializer.Meta):
+    class Meta(_ReturnRowSerializer.Meta):
         fields = [
-            *ReturnListSerializer.Meta.fields,
+            *_ReturnRowSerializer.Meta.fields,
             "standing_facts",
             "went_well",
             "was_hard",

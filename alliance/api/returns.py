@@ -18,6 +18,7 @@ from alliance.services.review import (
     return_request_changes,
     return_submit,
 )
+from config.filtering import LIST_FILTER_BACKENDS
 
 PAGE_PARAMETERS = [
     OpenApiParameter("page", int, description="A page number within the paginated result."),
@@ -26,10 +27,35 @@ PAGE_PARAMETERS = [
 
 
 def _allocations():
-    return Allocation.objects.filter(
-        contract_year_id=OuterRef("period__contract_year_id"),
-        organisation_id=OuterRef("organisation_id"),
-    ).values("amount")[:1]
+    # One allocation per partner and contract year (a unique constraint), so no ordering:
+    # the model's default one would join every partner's name into the subquery.
+    return (
+        Allocation.objects.filter(
+            contract_year_id=OuterRef("period__contract_year_id"),
+            organisation_id=OuterRef("organisation_id"),
+        )
+        .order_by()
+        .values("amount")[:1]
+    )
+
+
+# The columns a list row shows (ReturnListSerializer): not the narrative, which can be long.
+LIST_COLUMNS = [
+    "contract_id",
+    "period__financial_year",
+    "period__quarter",
+    "period__due_on",
+    "organisation__name",
+    "status",
+    "is_late",
+    "rating",
+    "spend",
+    "created_at",
+    "updated_at",
+    "first_submitted_at",
+    "submitted_at",
+    "accepted_at",
+]
 
 
 def return_list_for(user):
@@ -37,6 +63,7 @@ def return_list_for(user):
     return (
         Return.objects.visible_to(user)
         .select_related("period", "organisation")
+        .only(*LIST_COLUMNS)
         .annotate(allocation=Subquery(_allocations()))
     )
 
@@ -70,6 +97,7 @@ class ReturnViewSet(
 
     serializer_class = s.ReturnSerializer
     filterset_class = ReturnFilter
+    filter_backends = LIST_FILTER_BACKENDS
     ordering_fields = ["period__starts_on", "submitted_at", "status"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 

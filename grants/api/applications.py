@@ -6,8 +6,10 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.filtering import LIST_FILTER_BACKENDS
 from grants.api.filters import ApplicationFilter
 from grants.api.serializers import (
+    ApplicationListSerializer,
     ApplicationSerializer,
     DecideSerializer,
     WithdrawSerializer,
@@ -20,6 +22,31 @@ from grants.services.applications import (
     application_withdraw,
 )
 from grants.services.awards import application_decide
+
+# What a list row reads (ApplicationListSerializer), so the page does not fetch the rest.
+LIST_COLUMNS = [
+    "round_id",
+    "organisation__name",
+    "status",
+    "title",
+    "amount_requested",
+    "ward_codes",
+    "expected_beneficiaries",
+    "themes",
+    "starts_on",
+    "ends_on",
+    "submitted_at",
+    "created_at",
+    "updated_at",
+    "decision__outcome",
+    "decision__method",
+    "decision__amount",
+    "decision__conditions",
+    "decision__reason",
+    "decision__rank",
+    "decision__decided_at",
+    "grant__id",
+]
 
 
 class ApplicationViewSet(
@@ -38,10 +65,19 @@ class ApplicationViewSet(
 
     serializer_class = ApplicationSerializer
     filterset_class = ApplicationFilter
+    filter_backends = LIST_FILTER_BACKENDS
     ordering_fields = ["created_at", "submitted_at", "amount_requested", "title"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
+        if self.action == "list":
+            # The list row's columns only (ApplicationListSerializer): no summary (up to
+            # 20,000 characters) or budget lines, which are on the application itself.
+            return (
+                Application.objects.visible_to(self.request.user)
+                .select_related("organisation", "decision", "grant")
+                .only(*LIST_COLUMNS)
+            )
         return (
             Application.objects.visible_to(self.request.user)
             .select_related("organisation", "decision", "grant")
@@ -49,6 +85,11 @@ class ApplicationViewSet(
                 Prefetch("budget_lines", queryset=BudgetLine.objects.order_by("position", "pk"))
             )
         )
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ApplicationListSerializer
+        return ApplicationSerializer
 
     def _render(self, application_id: int) -> Response:
         return Response(ApplicationSerializer(self.get_queryset().get(pk=application_id)).data)

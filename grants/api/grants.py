@@ -8,8 +8,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.filtering import LIST_FILTER_BACKENDS
 from grants.api.filters import GrantFilter, PaymentFilter
 from grants.api.panel_serializers import (
+    GrantListSerializer,
     GrantSerializer,
     PaymentSerializer,
     PublishSerializer,
@@ -31,15 +33,47 @@ def _grants(user):
     )
 
 
+# What a list row reads (GrantListSerializer), so the page does not fetch the rest.
+LIST_COLUMNS = [
+    "identifier",
+    "application__title",
+    "application__organisation__name",
+    "application__round_id",
+    "amount",
+    "paid_total",
+    "status",
+    "report_tier",
+    "awarded_at",
+    "accepted_at",
+    "withheld",
+    "report__status",
+    "report__due_on",
+]
+
+
 class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Grants awarded, their payment schedule and the state of their report."""
 
     serializer_class = GrantSerializer
     filterset_class = GrantFilter
+    filter_backends = LIST_FILTER_BACKENDS
     ordering_fields = ["awarded_at", "amount"]
 
     def get_queryset(self):
+        if self.action == "list":
+            # The list row's columns only (GrantListSerializer): the schedule, conditions
+            # and the report's answers are on the grant itself.
+            return (
+                Grant.objects.visible_to(self.request.user)
+                .select_related("application__organisation", "report")
+                .only(*LIST_COLUMNS)
+            )
         return _grants(self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return GrantListSerializer
+        return GrantSerializer
 
     @extend_schema(request=None, responses=GrantSerializer)
     @action(detail=True, methods=["post"])

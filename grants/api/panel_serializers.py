@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from config.api import StrictModelSerializer, StrictSerializer
+from config.rows import FastRowsMixin
 from grants.models import (
     Application,
     Attachment,
@@ -135,15 +136,29 @@ class ReportSubmitSerializer(StrictSerializer):
     answers = serializers.DictField(help_text="One answer per question, keyed as in `questions`")
 
 
-class GrantSerializer(serializers.ModelSerializer):
+class _GrantRowSerializer(serializers.ModelSerializer):
+    """A grant's headline facts: the list row, and the head of the grant's own page."""
+
     title = serializers.CharField(source="application.title", read_only=True)
     organisation = serializers.IntegerField(source="application.organisation_id", read_only=True)
     organisation_name = serializers.CharField(
         source="application.organisation.name", read_only=True
     )
     round = serializers.IntegerField(source="application.round_id", read_only=True)
-    tranches = TrancheSerializer(many=True, read_only=True)
-    report = ReportSerializer(read_only=True, default=None)
+    report_status = serializers.CharField(
+        source="report.status",
+        read_only=True,
+        default=None,
+        allow_null=True,
+        help_text="The end-of-grant report's state, `due` or `submitted`; null until the "
+        "grant is accepted",
+    )
+    report_due_on = serializers.DateField(
+        source="report.due_on", read_only=True, default=None, allow_null=True
+    )
+    report_overdue = serializers.BooleanField(
+        source="report.is_overdue", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Grant
@@ -157,16 +172,42 @@ class GrantSerializer(serializers.ModelSerializer):
             "round",
             "amount",
             "paid_total",
-            "conditions",
             "status",
             "report_tier",
             "awarded_at",
             "accepted_at",
+            "report_status",
+            "report_due_on",
+            "report_overdue",
+            "withheld",
+        ]
+        read_only_fields = fields
+
+
+class GrantListSerializer(FastRowsMixin, _GrantRowSerializer):
+    """A grant in a list: its headline facts and its report's state. The conditions, the
+    payment schedule and the report's questions and answers are on the grant itself,
+    `GET /grants/{id}/`, so a page of fifty stays small and quick."""
+
+    class Meta(_GrantRowSerializer.Meta):
+        pass
+
+
+class GrantSerializer(_GrantRowSerializer):
+    """The whole grant: the list row, its conditions, payment schedule and report."""
+
+    tranches = TrancheSerializer(many=True, read_only=True)
+    report = ReportSerializer(read_only=True, default=None)
+
+    class Meta(_GrantRowSerializer.Meta):
+        fields = [
+            *_GrantRowSerializer.Meta.fields,
+            "conditions",
+            "withheld_reason",
             "tranches",
             "report",
-            "withheld",
-            "withheld_reason",
         ]
+        read_only_fields = fields
 
 
 class PaymentSerializer(StrictModelSerializer):

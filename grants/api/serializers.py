@@ -7,6 +7,7 @@ from rest_framework import serializers
 from alliance.models import Organisation, User
 from alliance.models.people import LegalForm
 from config.api import StrictModelSerializer, StrictSerializer
+from config.rows import FastRowsMixin
 from grants.models import (
     Application,
     ApplicationEvent,
@@ -161,8 +162,8 @@ class ApplicationSerializer(StrictModelSerializer):
     themes = serializers.ListField(
         child=serializers.ChoiceField(choices=FamilyTheme.choices), required=False
     )
-    decision = DecisionSerializer(read_only=True, default=None)
-    grant = serializers.PrimaryKeyRelatedField(read_only=True, default=None)
+    decision = DecisionSerializer(read_only=True, default=None, allow_null=True)
+    grant = serializers.PrimaryKeyRelatedField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Application
@@ -197,6 +198,36 @@ class ApplicationSerializer(StrictModelSerializer):
             fields["round"].read_only = True
             fields["organisation"].read_only = True
         return fields
+
+
+class DecisionRowSerializer(FastRowsMixin, DecisionSerializer):
+    """The decision on an application, as a list row shows it (the same fields)."""
+
+    class Meta(DecisionSerializer.Meta):
+        pass
+
+
+class ApplicationListSerializer(FastRowsMixin, serializers.ModelSerializer):
+    """An application in a list: its state and headline facts, and the decision. The
+    summary and the budget lines are on the application itself, `GET /applications/{id}/`,
+    so a page of fifty stays small and quick."""
+
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    ward_codes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    themes = serializers.ListField(
+        child=serializers.ChoiceField(choices=FamilyTheme.choices), read_only=True
+    )
+    decision = DecisionRowSerializer(read_only=True, default=None, allow_null=True)
+    grant = serializers.PrimaryKeyRelatedField(read_only=True, default=None, allow_null=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            name
+            for name in ApplicationSerializer.Meta.fields
+            if name not in ("summary", "budget_lines")
+        ]
+        read_only_fields = fields
 
 
 class WithdrawSerializer(StrictSerializer):

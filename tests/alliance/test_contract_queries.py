@@ -174,9 +174,10 @@ def _returns(rows, commissioner, council, ward):
 def test_returns_list_queries(rows, commissioner, council, ward, django_assert_num_queries):
     _returns(rows, commissioner, council, ward)
     client = _fresh(commissioner)
-    # 1 count, 2 returns with period, partner and allocation (the list leaves figures,
+    # 1 the contracts and organisations whose returns the person sees (return_scope),
+    # 2 count, 3 returns with period, partner and allocation (the list leaves figures,
     # stories, learning and risks to the return's own page)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert _page(client, "/api/v1/returns/")["count"] == rows
 
 
@@ -184,9 +185,9 @@ def test_returns_list_queries(rows, commissioner, council, ward, django_assert_n
 def test_return_detail_queries(rows, commissioner, council, ward, django_assert_num_queries):
     return_ = _returns(rows, commissioner, council, ward)[0]
     client = _fresh(commissioner)
-    # 1 the return with period, partner and allocation, 2 figures with indicator versions,
-    # 3 ward figures with wards, 4 stories, 5 learning, 6 risks
-    with django_assert_num_queries(6):
+    # 1 return_scope, 2 the return with period, partner and allocation, 3 figures with
+    # indicator versions, 4 ward figures with wards, 5 stories, 6 learning, 7 risks
+    with django_assert_num_queries(7):
         body = client.get(f"/api/v1/returns/{return_.pk}/").json()
     assert len(body["figures"]) == len(return_.figures.all())
     assert body["stories"] and body["learning"] and body["risks"]
@@ -224,12 +225,12 @@ def test_history_and_comments_queries(rows, commissioner, council, ward, django_
             figure=return_.figures.first() if n % 2 else None,
         )
     client = _fresh(commissioner)
-    # 1 the return, 2 transitions with their actors,
-    # 3 figure labels, 4 the figures' history, 5 the ward figures' history
-    with django_assert_num_queries(5):
+    # 1 return_scope, 2 the return, 3 transitions with their actors,
+    # 4 figure labels, 5 the figures' history, 6 the ward figures' history
+    with django_assert_num_queries(6):
         history = _page(client, f"/api/v1/returns/{return_.pk}/history/")["results"]
     assert len([h for h in history if h["kind"] == "transition"]) == rows
     client = _fresh(commissioner)
-    # 1 the return, 2 count, 3 comments with authors and figures
-    with django_assert_num_queries(3):
+    # 1 return_scope, 2 the return, 3 count, 4 comments with authors and figures
+    with django_assert_num_queries(4):
         assert _page(client, f"/api/v1/returns/{return_.pk}/comments/")["count"] == rows

@@ -129,8 +129,9 @@ EXPECTED = {
     "programmes": 2,
     # COUNT, the page (with panel size), criteria prefetch
     "rounds": 3,
-    # is_commissioner, COUNT, the page (with organisation, decision, grant), budget lines
-    "applications": 4,
+    # is_commissioner, COUNT, the page (with organisation, decision, grant); the budget
+    # lines are on the application's own page
+    "applications": 3,
     # parent application: is_commissioner, the application; then COUNT, the page (with actor)
     "history": 4,
     # is_commissioner, the application, COUNT, the page
@@ -141,8 +142,9 @@ EXPECTED = {
     "scores": 4,
     # is_commissioner, the round, COUNT, the page
     "votes": 4,
-    # is_commissioner, COUNT, the page (with application, organisation, report), tranches
-    "grants": 4,
+    # is_commissioner, COUNT, the page (with application, organisation, report); the
+    # tranches are on the grant's own page
+    "grants": 3,
     # is_commissioner, the grant, COUNT, the page
     "payments": 4,
     # is_commissioner, the round, its criteria (prefetched as on every round), the ranked
@@ -183,8 +185,8 @@ def test_applications_list_as_an_applicant_is_constant_too(
             ApplicationFactory(round=open_round, organisation=organisation)
 
     make(10)
-    # is_commissioner, COUNT, the page (membership and panel scoping are subqueries inside
-    # it), budget lines
+    # is_commissioner, the person's organisations, panel rounds and conflicts
+    # (application_scope), COUNT, the page
     client = client_for(type(applicant).objects.get(pk=applicant.pk))
     with django_assert_num_queries(4):
         assert client.get("/api/v1/applications/", {"page_size": 200}).json()["count"] == 10
