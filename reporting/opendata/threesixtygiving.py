@@ -22,6 +22,7 @@ import csv
 import io
 import json
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -153,8 +154,8 @@ class _Organisation:
     """A recipient's parts of a grant, made once however many grants it has."""
 
     json: str  # the recipientOrganization object, as JSON text
-    id_json: str  # its id, as a JSON string (a payment's recipient)
-    csv: tuple  # its five CSV cells
+    parties_json: str  # '"recipient": <its id>', for its payments
+    csv: str  # its five CSV cells, as CSV text
     ok: bool  # passes every organisation-level quality check
 
 
@@ -165,11 +166,11 @@ class _Programme:
     before_amount: str  # ', "currency": ..., "amountAwarded": '
     funder: str  # ', "fundingOrganization": [...]'
     after_locations: str  # ', "grantProgramme": [...], "fromOpenCall": "Yes", "amountDisbursed": '
-    currency: str
     currency_json: str
     funder_id_json: str
-    funder_csv: tuple
-    programme_csv: tuple
+    currency_csv: str  # the CSV cells, as CSV text
+    funder_csv: str
+    programme_csv: str
     ok: bool
 
 
@@ -195,14 +196,15 @@ class Builder:
         self.zone = timezone.get_current_timezone()
         self.earliest, self.latest = quality.award_date_range(self.today)
         self._end = '", "dataSource": ' + _encode(self.data_source) + "}"
+        self._source_csv = _csv_text(self.data_source)
         self._locations: dict[tuple, list[dict]] = {}
         self._shared: dict[tuple, list[dict]] = {}
         # Parts made once and spliced; each cache is bounded by the number of distinct
         # organisations, programmes, ward sets, date pairs and amounts in the export.
         self._organisations: dict[str, _Organisation] = {}
         self._programmes: dict[int, _Programme] = {}
-        self._location_parts: dict[tuple, tuple[str, tuple]] = {}
-        self._planned: dict[tuple, tuple[str, tuple]] = {}
+        self._location_parts: dict[tuple, tuple[str, str]] = {}
+        self._planned: dict[tuple, tuple[str, str]] = {}
         self._amounts: dict[Decimal, str] = {}
 
     def shared(self, key: tuple) -> list[dict]:
@@ -328,10 +330,12 @@ class Builder:
             recipient = self.recipient(row[11], row[12], row[14], row[15], row[16])
             found = _Organisation(
                 json=_dumps(recipient),
-                id_json=_encode(row[11]),
-                csv=tuple(
-                    _plain(recipient.get(k, ""))
-                    for k in ("id", "name", "charityNumber", "companyNumber", "postalCode")
+                parties_json='"recipient": ' + _encode(row[11]),
+                csv=_csv_line(
+                    [
+                        _plain(recipient.get(k, ""))
+                        for k in ("id", "name", "charityNumber", "companyNumber", "postalCode")
+                    ]
                 ),
                 ok=not quality.organisation_problems(recipient),
             )
@@ -350,34 +354,39 @@ class Builder:
                 after_locations=', "grantProgramme": '
                 + _dumps(programme)
                 + ', "fromOpenCall": "Yes", "amountDisbursed": ',
-                currency=currency,
                 currency_json=_encode(currency),
                 funder_id_json=_encode(funder_id),
-                funder_csv=(_plain(funder_id), _plain(funder_name)),
-                programme_csv=(_plain(programme[0]["code"]), _plain(programme_name), "Yes"),
+                currency_csv=_csv_text(currency),
+                funder_csv=_csv_line([_plain(funder_id), _plain(funder_name)]),
+                programme_csv=_csv_line(
+                    [_plain(programme[0]["code"]), _plain(programme_name), "Yes"]
+                ),
                 ok=not quality.organisation_problems(funder[0]),
             )
             self._programmes[row[17]] = found
         return found
 
-    def _location_part(self, ward_codes) -> tuple[str, tuple]:
+    def _location_part(self, ward_codes) -> tuple[str, str]:
+        """The grant's locations as JSON text and as CSV text."""
         key = tuple(ward_codes or ())
         found = self._location_parts.get(key)
         if found is None:
             locations = self.locations(key)
             text = ', "beneficiaryLocation": ' + _dumps(locations) if locations else ""
-            found = self._location_parts[key] = (text, _location_cells(locations))
+            found = (text, _csv_line(_location_cells(locations)))
+            self._location_parts[key] = found
         return found
 
-    def _planned_part(self, starts_on, ends_on) -> tuple[str, tuple]:
+    def _planned_part(self, starts_on, ends_on) -> tuple[str, str]:
+        """The grant's planned dates as JSON text and as CSV text."""
         key = (starts_on, ends_on)
         found = self._planned.get(key)
         if found is None:
             if starts_on and ends_on:
                 dates = {"startDate": starts_on.isoformat(), "endDate": ends_on.isoformat()}
-                found = (', "plannedDates": ' + _dumps([dates]), tuple(dates.values()))
+                found = (', "plannedDates": ' + _dumps([dates]), _csv_line(list(dates.values())))
             else:
-                found = ("", ("", ""))
+                found = ("", ",")
             self._planned[key] = found
         return found
 
@@ -425,76 +434,41 @@ class Builder:
         paid = ""
         if payments:
             # Each payment's own parts are its id, date and amount; the rest is shared.
-            after_date = '", "currency": ' + programme.currency_json + ', "value": '
-            parties = (
-                ', "provider": '
-                + programme.funder_id_json
-                + ', "recipient": '
-                + organisation.id_json
-                + "}"
+            currency, parties = programme.currency_json, organisation.parties_json
+            amount = self._amount
+            paid = ", ".join(
+                f'{{"id": {_encode(f"{identifier}-PAY-{payment_pk}")}, "transactionDate": '
+                f'"{paid_on.isoformat()}", "currency": {currency}, "value": {amount(value)}, '
+                f'"provider": {programme.funder_id_json}, {parties}}}'
+                for payment_pk, paid_on, value, _recorded in payments
             )
-            paid = (
-                ', "disbursementTransaction": ['
-                + ", ".join(
-                    '{"id": '
-                    + _encode(f"{identifier}-PAY-{payment_pk}")
-                    + ', "transactionDate": "'
-                    + paid_on.isoformat()
-                    + after_date
-                    + self._amount(value)
-                    + parties
-                    for payment_pk, paid_on, value, _recorded in payments
-                )
-                + "]"
-            )
+            paid = f', "disbursementTransaction": [{paid}]'
+        title = row[6]
         return (
-            '{"id": '
-            + _encode(identifier)
-            + ', "title": '
-            + _encode(row[6])
-            + ', "description": '
-            + _encode(row[7] or row[6])
-            + programme.before_amount
-            + self._amount(row[2])
-            + ', "awardDate": "'
-            + award
-            + '"'
-            + self._planned_part(row[8], row[9])[0]
-            + ', "recipientOrganization": ['
-            + organisation.json
-            + "]"
-            + programme.funder
-            + self._location_part(row[10])[0]
-            + programme.after_locations
-            + self._amount(row[3])
-            + paid
-            + ', "dateModified": "'
-            + self._modified(row, payments)
-            + self._end
+            f'{{"id": {_encode(identifier)}, "title": {_encode(title)}, "description": '
+            f"{_encode(row[7] or title)}{programme.before_amount}{self._amount(row[2])}, "
+            f'"awardDate": "{award}"{self._planned_part(row[8], row[9])[0]}, '
+            f'"recipientOrganization": [{organisation.json}]{programme.funder}'
+            f"{self._location_part(row[10])[0]}{programme.after_locations}"
+            f'{self._amount(row[3])}{paid}, "dateModified": "{self._modified(row, payments)}'
+            f"{self._end}"
         )
 
-    def grant_csv(self, row: tuple, payments: list[tuple], tally: Tally) -> tuple | None:
-        """The grant's CSV cells (exactly `csv_row(grant(...))`), or None when held back."""
+    def grant_csv(self, row: tuple, payments: list[tuple], tally: Tally) -> str | None:
+        """The grant as a CSV line (exactly what `csv.writer` makes of `csv_row(grant(...))`),
+        or None when held back. Only the grant's own cells are quoted here; the shared ones
+        were written once by `csv.writer` and are spliced in as text."""
         organisation, programme, award, clean = self._quick(row)
         if not clean:
             grant = self._checked(row, payments, tally)
-            return None if grant is None else tuple(csv_row(grant))
+            return None if grant is None else _csv_line(csv_row(grant)) + "\r\n"
         title = row[6]
         return (
-            (
-                _plain(row[1]),
-                _plain(title),
-                _plain(row[7] or title),
-                programme.currency,
-                self._amount(row[2]),
-                award,
-            )
-            + self._planned_part(row[8], row[9])[1]
-            + organisation.csv
-            + programme.funder_csv
-            + self._location_part(row[10])[1]
-            + programme.programme_csv
-            + (self._amount(row[3]), self._modified(row, payments), self.data_source)
+            f"{_csv_text(row[1])},{_csv_text(title)},{_csv_text(row[7] or title)},"
+            f"{programme.currency_csv},{self._amount(row[2])},{award},"
+            f"{self._planned_part(row[8], row[9])[1]},{organisation.csv},{programme.funder_csv},"
+            f"{self._location_part(row[10])[1]},{programme.programme_csv},"
+            f"{self._amount(row[3])},{self._modified(row, payments)},{self._source_csv}\r\n"
         )
 
     def _checked(self, row: tuple, payments: list[tuple], tally: Tally) -> dict | None:
@@ -509,6 +483,28 @@ class Builder:
             )
             return None
         return grant
+
+
+def _csv_line(cells: list) -> str:
+    """Cells as one line of CSV text, without its line end, exactly as `csv.writer` writes
+    them (it is what writes them)."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue().removesuffix("\r\n")
+
+
+# `csv.writer` (QUOTE_MINIMAL) quotes a cell holding the delimiter, the quote character or a
+# character of the line end.
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]').search
+
+
+def _csv_text(value: str) -> str:
+    """One of a grant's own text cells as CSV text, as `csv.writer` would write it among
+    others (formula-looking text made plain first, as in every export)."""
+    value = _plain(value)
+    if _NEEDS_QUOTES(value):
+        return '"' + value.replace('"', '""') + '"'
+    return value
 
 
 def _dumps(value) -> str:
@@ -695,25 +691,19 @@ def csv_rows(*, chunk: int = CHUNK) -> Iterator[str]:
     published (a header alone would be a package without grants)."""
     tally = Tally()
     builder = Builder()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    first = True
+    header = _csv_line(COLUMNS) + "\r\n"
     for batch, payments in _chunks(tally, chunk):
-        cells = [
-            row
-            for row in (
+        lines = [
+            line
+            for line in (
                 builder.grant_csv(row, payments.get(row[0], _NO_PAYMENTS), tally) for row in batch
             )
-            if row is not None
+            if line is not None
         ]
-        if not cells:
+        if not lines:
             continue
-        tally.published += len(cells)
-        writer.writerows(cells)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        first = False
-    if first:
+        tally.published += len(lines)
+        yield header + "".join(lines)
+        header = ""
+    if header:
         raise NothingToPublish(tally)

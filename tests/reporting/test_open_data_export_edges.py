@@ -60,6 +60,7 @@ def _varied_grants(round_):
     # An "@" that is not an e-mail address: the quick test says "not sure", the full checks
     # pass it, and it is published through the reference builder.
     award(round_, title="Tea @ the park", summary="")
+    award(round_, title='The "Big" Lunch, again', summary="+44 is not a formula here\r\n")
     pence = award(round_, summary="Café, crèche\nand a line break — «quoted»")
     Grant.objects.filter(pk=pence.pk).update(amount=Decimal("1234.56"), paid_total=Decimal("0.5"))
     # Two grants of one organisation, so that its parts are made once and used twice.
@@ -70,7 +71,7 @@ def _varied_grants(round_):
 def test_the_spliced_json_and_csv_are_exactly_what_the_reference_builder_makes(round_):
     _varied_grants(round_)
     reference = [grant for batch in threesixtygiving.grants(chunk=3) for grant in batch]
-    assert len(reference) == 7
+    assert len(reference) == 8
     text = "".join(threesixtygiving.json_package(chunk=3))
     expected = json.dumps(reference, ensure_ascii=False)[1:-1]
     assert text.startswith('{"grants": [' + expected + "],\n")
