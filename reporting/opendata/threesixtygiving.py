@@ -184,7 +184,10 @@ class Builder:
     with many others, and only its id, title, description and dates are its own.
     """
 
-    def __init__(self):
+    def __init__(self, *, for_csv: bool = True, for_json: bool = True):
+        # An export makes only its own form of each organisation's parts: the organisation
+        # cache is the one that grows (with the number of recipients), so half is spared.
+        self.for_csv, self.for_json = for_csv, for_json
         self.wards = {
             code: (name, la_code, la_name)
             for code, name, la_code, la_name in Ward.objects.values_list(
@@ -329,14 +332,16 @@ class Builder:
         if found is None:
             recipient = self.recipient(row[11], row[12], row[14], row[15], row[16])
             found = _Organisation(
-                json=_dumps(recipient),
-                parties_json='"recipient": ' + _encode(row[11]),
+                json=_dumps(recipient) if self.for_json else "",
+                parties_json='"recipient": ' + _encode(row[11]) if self.for_json else "",
                 csv=_csv_line(
                     [
                         _plain(recipient.get(k, ""))
                         for k in ("id", "name", "charityNumber", "companyNumber", "postalCode")
                     ]
-                ),
+                )
+                if self.for_csv
+                else "",
                 ok=not quality.organisation_problems(recipient),
             )
             self._organisations[row[11]] = found
@@ -586,7 +591,7 @@ def json_package(*, chunk: int = CHUNK) -> Iterator[str]:
 
     Raises NothingToPublish, before yielding anything, when no grant can be published."""
     tally = Tally()
-    builder = Builder()
+    builder = Builder(for_csv=False)
     first = True
     for batch, payments in _chunks(tally, chunk):
         texts = [
@@ -690,7 +695,7 @@ def csv_rows(*, chunk: int = CHUNK) -> Iterator[str]:
     per chunk. Raises NothingToPublish, before yielding anything, when no grant can be
     published (a header alone would be a package without grants)."""
     tally = Tally()
-    builder = Builder()
+    builder = Builder(for_json=False)
     header = _csv_line(COLUMNS) + "\r\n"
     for batch, payments in _chunks(tally, chunk):
         lines = [
