@@ -13,7 +13,11 @@ published: it is left out, the reason is logged, and the package counts it, so t
 Both exports stream: the grants are one `values_list` query read with `.iterator()` (a
 server-side cursor on PostgreSQL) in chunks of `CHUNK` rows, each chunk's payments are one
 more query, and each chunk is written out before the next is read, so memory stays flat
-however many grants there are.
+however many grants there are. Most of a grant is shared with other grants (organisation,
+programme, wards, amounts): those parts are made once as text and spliced (see `Builder`).
+
+With no grant to publish there is no valid package (the standard asks for at least one
+grant): the exports raise `NothingToPublish` before writing anything.
 """
 
 from __future__ import annotations
@@ -140,10 +144,14 @@ class NothingToPublish(Exception):
             held.append(f"{tally.withheld} withheld for the safety of small groups")
         if tally.excluded:
             held.append(f"{len(tally.excluded)} held back until a data quality problem is fixed")
+        why = (
+            f"every awarded grant is withheld or held back ({', '.join(held)})"
+            if held
+            else "no grant is awarded"
+        )
         message = (
-            "No grants are published as 360Giving open data yet: "
-            + ("every awarded grant is " + " or ".join(held) if held else "none is awarded")
-            + ". A 360Giving package needs at least one grant, so there is none to give."
+            f"No grant can be published as 360Giving open data yet: {why}. A 360Giving "
+            "package needs at least one grant, so there is none to give."
         )
         super().__init__(message)
         self.message = message

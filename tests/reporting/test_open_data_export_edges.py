@@ -208,7 +208,7 @@ def test_with_no_awarded_grant_there_is_no_package_and_the_answer_says_why(round
     body = response.json()
     assert body["code"] == "not_found"
     assert "needs at least one grant" in body["message"]
-    assert "none is awarded" in body["message"]
+    assert "no grant is awarded" in body["message"]
 
 
 @pytest.mark.parametrize("url", [JSON_URL, CSV_URL])
