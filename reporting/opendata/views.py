@@ -7,16 +7,30 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from reporting.opendata import ocds, threesixtygiving
 
 
+class _NoNegotiation(BaseContentNegotiation):
+    """Each file is what it is (JSON or CSV) and an error is the API's JSON error shape,
+    whatever the request's Accept header: `Accept: text/csv` on the CSV, as a download tool
+    may send, gets the CSV rather than a 406."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class _Public(APIView):
     # Open data is public: no credentials are asked for (or looked at) and none needed.
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    content_negotiation_class = _NoNegotiation
 
 
 _NOTHING_PUBLISHED = OpenApiResponse(

@@ -254,3 +254,21 @@ def test_the_nightly_job_removes_the_files_when_nothing_can_be_published(
     assert all(size > 0 for size in written.values())
     stored = json.loads((folder / "360giving.json").read_text(encoding="utf-8"))
     assert schemas.schema_errors(schemas.threesixtygiving_package_validator(), stored) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "accept", "type_"),
+    [
+        (CSV_URL, "text/csv", "text/csv"),
+        (JSON_URL, "application/json", "application/json"),
+        (JSON_URL, "text/html", "application/json"),
+    ],
+)
+def test_an_accept_header_naming_the_files_type_is_answered_not_refused(round_, url, accept, type_):
+    empty = client_for(None).get(url, HTTP_ACCEPT=accept)
+    assert empty.status_code == 404
+    assert "at least one grant" in empty.json()["message"]
+    award(round_)
+    response = client_for(None).get(url, HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(type_)
