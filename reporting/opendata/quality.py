@@ -50,6 +50,27 @@ def check_org_ids(grant: dict) -> Iterator[Problem]:
                 )
 
 
+def check_registered_numbers(grant: dict) -> Iterator[Problem]:
+    # `fullmatch`, not `match`: a pattern ending in `$` also matches before a final "\n".
+    for path, organisation in _organisations(grant):
+        charity = organisation.get("charityNumber")
+        if charity is not None and not (
+            CHARITY_EW.fullmatch(charity) or CHARITY_SCOTLAND.fullmatch(charity)
+        ):
+            yield Problem(
+                "malformed_charity_number",
+                f"charityNumber {charity!r} is not 6 or 7 digits, nor SC and 6 digits.",
+                f"{path}/charityNumber",
+            )
+        company = organisation.get("companyNumber")
+        if company is not None and not COMPANY.fullmatch(company):
+            yield Problem(
+                "malformed_company_number",
+                f"companyNumber {company!r} is not a Companies House number of 8 characters.",
+                f"{path}/companyNumber",
+            )
+
+
 def check_ids_have_no_line_breaks(grant: dict) -> Iterator[Problem]:
     ids = [("id", grant.get("id", ""))]
     ids += [(f"{path}/id", org.get("id", "")) for path, org in _organisations(grant)]
@@ -87,23 +108,42 @@ def check_award_date(grant: dict, *, today: date | None = None) -> Iterator[Prob
 CHECKS = (
     check_amount,
     check_org_ids,
+    check_registered_numbers,
     check_ids_have_no_line_breaks,
     check_no_email_addresses,
     check_award_date,
 )
 
 
-_TROUBLE = ("\n", "\r")
+# The checks that look only at an organisation: an export runs them once per organisation,
+# not once per grant.
+ORGANISATION_CHECKS = (
+    check_org_ids,
+    check_registered_numbers,
+    check_ids_have_no_line_breaks,
+    check_no_email_addresses,
+)
 
 
-def _org_id_ok(identifier: str, _seen: dict[str, bool] = {}) -> bool:  # noqa: B006 - a cache
-    known = _seen.get(identifier)
+def organisation_problems(organisation: dict) -> list[Problem]:
+    """What the checks find in one organisation (recipient or funder) on its own."""
+    alone = {"recipientOrganization": [organisation]}
+    return [problem for check in ORGANISATION_CHECKS for problem in check(alone)]
+
+
+def _organisation_ok(organisation: dict, _seen: dict[tuple, bool] = {}) -> bool:  # noqa: B006
+    key = tuple(sorted(organisation.items()))
+    known = _seen.get(key)
     if known is None:
-        grant = {"recipientOrganization": [{"id": identifier, "name": ""}]}
-        known = not any(check_org_ids(grant)) and not any(c in identifier for c in _TROUBLE)
-        if len(_seen) < 100_000:
-            _seen[identifier] = known
+        known = not organisation_problems(organisation)
+        if len(_seen) < 100_000:  # a cache, bounded
+            _seen[key] = known
     return known
+
+
+def award_date_range(today: date) -> tuple[str, str]:
+    """The first and last acceptable award dates as ISO text, which compares as dates do."""
+    return EARLIEST_AWARD.isoformat(), (today + LATEST_AWARD_AHEAD).isoformat()
 
 
 def looks_clean(grant: dict, *, today: date) -> bool:
@@ -117,12 +157,11 @@ def looks_clean(grant: dict, *, today: date) -> bool:
         return False
     for key in ("recipientOrganization", "fundingOrganization"):
         for organisation in grant.get(key) or []:
-            if not _org_id_ok(organisation.get("id", "")) or "@" in organisation.get("name", ""):
+            if not _organisation_ok(organisation):
                 return False
     if any("@" in (grant.get(name) or "") for name in _TEXT_FIELDS):
         return False
-    earliest = EARLIEST_AWARD.isoformat()
-    latest = (today + LATEST_AWARD_AHEAD).isoformat()
+    earliest, latest = award_date_range(today)
     award = grant.get("awardDate", "")
     return len(award) >= 10 and earliest <= award[:10] <= latest and award[4] == "-"
 

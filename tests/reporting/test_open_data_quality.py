@@ -28,6 +28,18 @@ def test_a_good_grant_has_no_critical_problems():
         ({"recipientOrganization": [{"id": "GB-CHC-12AB", "name": "X"}]}, "malformed_org_id"),
         ({"recipientOrganization": [{"id": "GB-COH-123", "name": "X"}]}, "malformed_org_id"),
         ({"recipientOrganization": [{"id": "GB-SC-012345", "name": "X"}]}, "malformed_org_id"),
+        (
+            {"recipientOrganization": [{"id": "360G-w-1", "name": "X", "charityNumber": "12AB"}]},
+            "malformed_charity_number",
+        ),
+        (
+            {"recipientOrganization": [{"id": "360G-w-1", "name": "X", "charityNumber": "1234\n"}]},
+            "malformed_charity_number",
+        ),
+        (
+            {"recipientOrganization": [{"id": "360G-w-1", "name": "X", "companyNumber": "123"}]},
+            "malformed_company_number",
+        ),
         ({"id": "360G-wirral-GR-1\n"}, "line_break_in_id"),
         ({"recipientOrganization": [{"id": "GB-CHC-1012345\r", "name": "X"}]}, "line_break_in_id"),
         ({"description": "Ask sam@example.org for details"}, "email_in_text"),
@@ -52,6 +64,8 @@ def test_award_dates_within_a_year_ahead_are_accepted():
         {"amountAwarded": 0},
         {"recipientOrganization": [{"id": "GB-CHC-12AB", "name": "X"}]},
         {"recipientOrganization": [{"id": "GB-SC-012345", "name": "X"}]},
+        {"recipientOrganization": [{"id": "GB-CHC-1012345", "name": "X", "charityNumber": "1"}]},
+        {"recipientOrganization": [{"id": "GB-COH-01234567", "name": "X", "companyNumber": "1"}]},
         {"id": "360G-wirral-GR-1\n"},
         {"recipientOrganization": [{"id": "GB-CHC-1012345\r", "name": "X"}]},
         {"description": "Ask sam@example.org for details"},
@@ -71,3 +85,15 @@ def test_the_fast_test_used_by_the_export_never_passes_a_bad_grant(change):
 
 def test_the_fast_test_passes_a_good_grant():
     assert looks_clean(GOOD, today=date(2025, 7, 1)) is True
+
+
+@pytest.mark.parametrize(
+    "organisation",
+    [
+        {"id": "GB-CHC-1012345", "name": "A Charity", "charityNumber": "1012345"},
+        {"id": "GB-SC-SC012345", "name": "A Scottish Charity", "charityNumber": "SC012345"},
+        {"id": "GB-COH-SC123456", "name": "A Company", "companyNumber": "SC123456"},
+    ],
+)
+def test_well_formed_registered_numbers_pass(organisation):
+    assert critical_problems([{**GOOD, "recipientOrganization": [organisation]}]) == []

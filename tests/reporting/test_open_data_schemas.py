@@ -60,3 +60,9 @@ def test_a_missing_schema_says_where_it_should_be(monkeypatch, tmp_path):
     finally:
         monkeypatch.delenv("SHARED_DATA_DIR")
         schemas.threesixtygiving_package_validator.cache_clear()
+
+
+def test_a_package_without_grants_is_not_valid_360giving():
+    # Why the exports answer 404 rather than an empty package when nothing can be published.
+    errors = schemas.schema_errors(schemas.threesixtygiving_package_validator(), _package())
+    assert errors == ["grants: [] should be non-empty"]

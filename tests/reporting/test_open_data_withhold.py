@@ -76,9 +76,20 @@ def test_who_may_publish_a_withheld_grant_again(request, grant, commissioner, pe
     assert grant.withheld is (expected != 200)
 
 
+def _another_grant(grant):
+    application = ApplicationFactory(round=grant.application.round, status="awarded")
+    return Grant.objects.create(
+        application=application,
+        identifier=f"360G-wirral-{application.pk}",
+        amount=Decimal("500.00"),
+        report_tier="light",
+    )
+
+
 def test_withholding_records_who_when_and_why_and_the_grant_leaves_the_open_data(
     grant, commissioner
 ):
+    shown = _another_grant(grant)
     response = _withhold(commissioner, grant)
     assert response.json()["withheld"] is True
     assert response.json()["withheld_reason"] == REASON
@@ -94,9 +105,19 @@ def test_withholding_records_who_when_and_why_and_the_grant_leaves_the_open_data
     published = json.loads(
         b"".join(client_for(None).get("/api/v1/open-data/360giving.json").streaming_content)
     )
-    assert grant.identifier not in json.dumps(published["grants"])
+    assert [g["id"] for g in published["grants"]] == [shown.identifier]
     assert "1 grants withheld" in published["description"]
     assert REASON not in json.dumps(published)  # the reason itself is never published
+
+
+def test_withholding_the_only_grant_leaves_no_package_and_says_why(grant, commissioner):
+    # A 360Giving package needs at least one grant: none is given, and the reason is not.
+    _withhold(commissioner, grant)
+    response = client_for(None).get("/api/v1/open-data/360giving.json")
+    assert response.status_code == 404
+    assert "1 withheld for the safety of small groups" in response.json()["message"]
+    assert REASON not in response.content.decode()
+    assert grant.identifier not in response.content.decode()
 
 
 def test_a_reason_is_required_and_nothing_is_saved_without_one(grant, commissioner):
