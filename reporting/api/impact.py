@@ -2,20 +2,24 @@
 contract's latest figures side by side. Views parse input, call a service, render."""
 
 from django.http import Http404, HttpResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance import access
-from alliance.models import Contract, ReportingPeriod
 from config.api import StrictSerializer
-from config.errors import NotAllowed, RuleBroken
+from config.errors import NotAllowed
+from reporting.api.scope import (
+    FormatInQuery,
+    contract_period,
+    file_format,
+    file_responses,
+    visible_contract,
+)
 from reporting.api.serializers import JobSerializer
 from reporting.exports import impact as exports
 from reporting.impact import publish
-from reporting.impact.compile import check_period
 from reporting.impact.models import ImpactSnapshot, Scope
 from reporting.impact.services import impact_request
 
@@ -58,21 +62,6 @@ class SnapshotSerializer(serializers.ModelSerializer):
         return publish.published(snapshot.payload)
 
 
-def _visible_contract(user, contract_id: int) -> Contract:
-    contract = Contract.objects.visible_to(user).filter(pk=contract_id).first()
-    if contract is None:
-        raise Http404("No contract you can see has that id.")
-    return contract
-
-
-def _period(contract: Contract, period_id: int) -> ReportingPeriod:
-    period = ReportingPeriod.objects.filter(pk=period_id).first()
-    if period is None:
-        raise Http404("There is no reporting period with that id.")
-    check_period(contract, period)
-    return period
-
-
 def _internal_allowed(user, asked: bool) -> bool:
     if asked and not access.is_commissioner(user):
         raise NotAllowed(
@@ -95,8 +84,8 @@ class CollectiveImpactView(APIView):
         query = ImpactQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        contract = _visible_contract(request.user, data["contract"])
-        period = _period(contract, data["period"])
+        contract = visible_contract(request.user, data["contract"])
+        period = contract_period(contract, data["period"])
         internal = _internal_allowed(request.user, data["internal"])
         snapshot = (
             ImpactSnapshot.objects.filter(contract=contract, period=period, scope=data["scope"])
@@ -113,8 +102,8 @@ class CollectiveImpactView(APIView):
     def post(self, request):
         body = CompileRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        contract = _visible_contract(request.user, body.validated_data["contract"])
-        period = _period(contract, body.validated_data["period"])
+        contract = visible_contract(request.user, body.validated_data["contract"])
+        period = contract_period(contract, body.validated_data["period"])
         job = impact_request(contract=contract, period=period, by=request.user)
         job.refresh_from_db()  # without a broker it has run already, in this request
         return Response(
@@ -158,40 +147,20 @@ class ExportQuerySerializer(ImpactQuerySerializer):
     format = serializers.CharField(help_text="csv or xlsx")
 
 
-class CollectiveImpactExportView(APIView):
+class CollectiveImpactExportView(FormatInQuery, APIView):
     """The latest compiled collective impact as a file: `format=csv` or `format=xlsx`.
 
     Published figures, with small-number suppression; a commissioner may ask
     `internal=true` for the exact figures, labelled unpublished in the file's first row."""
 
-    def perform_content_negotiation(self, request, force=False):
-        # `format` names the file's format here, not the API's answer (errors stay JSON).
-        from rest_framework.renderers import JSONRenderer
-
-        return JSONRenderer(), JSONRenderer.media_type
-
-    @extend_schema(
-        parameters=[ExportQuerySerializer],
-        responses={
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV"),
-            (200, exports.FORMATS["xlsx"]): OpenApiResponse(
-                OpenApiTypes.BINARY, description="XLSX"
-            ),
-        },
-    )
+    @extend_schema(parameters=[ExportQuerySerializer], responses=file_responses(exports.FORMATS))
     def get(self, request):
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        fmt = data["format"].lower()
-        if fmt not in exports.FORMATS:
-            raise RuleBroken(
-                f"There is no export format '{data['format']}': choose csv or xlsx.",
-                rule="impact.export_format",
-                fields={"format": ["Choose one of: csv, xlsx."]},
-            )
-        contract = _visible_contract(request.user, data["contract"])
-        period = _period(contract, data["period"])
+        fmt = file_format(data["format"], exports.FORMATS, rule="impact.export_format")
+        contract = visible_contract(request.user, data["contract"])
+        period = contract_period(contract, data["period"])
         internal = _internal_allowed(request.user, data["internal"])
         snapshot = (
             ImpactSnapshot.objects.filter(contract=contract, period=period, scope=data["scope"])

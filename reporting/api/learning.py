@@ -1,20 +1,19 @@
 """The shared learning digest: read the latest compiled version (JSON, HTML or Markdown)
 and ask for a compile. Views parse input, call a service, render."""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.models import Contract, ReportingPeriod
 from config.api import StrictSerializer
+from reporting.api.scope import FormatInQuery, contract_period, visible_contract
 from reporting.api.serializers import JobSerializer
 from reporting.learning.models import LearningDigest
-from reporting.learning.services import check_period, learning_request
+from reporting.learning.services import learning_request
 
 FORMATS = {
     "json": "application/json",
@@ -92,22 +91,7 @@ class LearningDigestSerializer(serializers.ModelSerializer):
         return digest.payload
 
 
-def _visible_contract(user, contract_id: int) -> Contract:
-    contract = Contract.objects.visible_to(user).filter(pk=contract_id).first()
-    if contract is None:
-        raise Http404("No contract you can see has that id.")
-    return contract
-
-
-def _period(contract: Contract, period_id: int) -> ReportingPeriod:
-    period = ReportingPeriod.objects.filter(pk=period_id).first()
-    if period is None:
-        raise Http404("There is no reporting period with that id.")
-    check_period(contract, period)
-    return period
-
-
-class SharedLearningView(APIView):
+class SharedLearningView(FormatInQuery, APIView):
     """The Alliance's shared learning digest for a contract and a reporting period.
 
     GET (the contract's commissioners and partners): the latest compiled version. What the
@@ -116,10 +100,6 @@ class SharedLearningView(APIView):
     digest with its HTML and Markdown renderings; `format=html` or `format=markdown` the
     rendering alone. POST (commissioners of the contract): compile again; answers 202 with
     the job. A new version is e-mailed to the Alliance once stored."""
-
-    def perform_content_negotiation(self, request, force=False):
-        # `format` names the digest's format here, not the API's answer (errors stay JSON).
-        return JSONRenderer(), JSONRenderer.media_type
 
     @extend_schema(
         parameters=[LearningDigestQuerySerializer],
@@ -134,8 +114,8 @@ class SharedLearningView(APIView):
         query.is_valid(raise_exception=True)
         data = query.validated_data
         fmt = data["format"]
-        contract = _visible_contract(request.user, data["contract"])
-        period = _period(contract, data["period"])
+        contract = visible_contract(request.user, data["contract"])
+        period = contract_period(contract, data["period"])
         digest = (
             LearningDigest.objects.filter(contract=contract, period=period)
             .order_by("-version")
@@ -156,8 +136,8 @@ class SharedLearningView(APIView):
     def post(self, request):
         body = LearningCompileRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        contract = _visible_contract(request.user, body.validated_data["contract"])
-        period = _period(contract, body.validated_data["period"])
+        contract = visible_contract(request.user, body.validated_data["contract"])
+        period = contract_period(contract, body.validated_data["period"])
         job = learning_request(contract=contract, period=period, by=request.user)
         job.refresh_from_db()  # without a broker it has run already, in this request
         return Response(

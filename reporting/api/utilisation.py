@@ -14,8 +14,7 @@ Who sees what:
 """
 
 from django.http import Http404, HttpResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +22,7 @@ from rest_framework.views import APIView
 from config.api import StrictSerializer
 from config.errors import NotAllowed, RuleBroken
 from grants.models import Programme, Round
+from reporting.api.scope import FormatInQuery, file_format, file_responses
 from reporting.api.serializers import JobSerializer
 from reporting.exports import utilisation as exports
 from reporting.utilisation import publish
@@ -146,39 +146,20 @@ class ExportQuerySerializer(UtilisationQuerySerializer):
     format = serializers.CharField(help_text="csv or xlsx")
 
 
-class FundUtilisationExportView(APIView):
+class FundUtilisationExportView(FormatInQuery, APIView):
     """The latest compiled fund utilisation as a file: `format=csv` or `format=xlsx`.
 
     Same readers and the same figures as the GET above: published (suppressed) for anyone
     signed in who can see the programme; exact, labelled unpublished in the file's first
     row, when a commissioner of the programme's council asks `internal=true`."""
 
-    def perform_content_negotiation(self, request, force=False):
-        # `format` names the file's format here, not the API's answer (errors stay JSON).
-        from rest_framework.renderers import JSONRenderer
-
-        return JSONRenderer(), JSONRenderer.media_type
-
-    @extend_schema(
-        parameters=[ExportQuerySerializer],
-        responses={
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV"),
-            (200, exports.FORMATS["xlsx"]): OpenApiResponse(
-                OpenApiTypes.BINARY, description="XLSX"
-            ),
-        },
-    )
+    @extend_schema(parameters=[ExportQuerySerializer], responses=file_responses(exports.FORMATS))
     def get(self, request):
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        fmt = query.validated_data["format"].lower()
-        if fmt not in exports.FORMATS:
-            raise RuleBroken(
-                f"There is no export format '{query.validated_data['format']}': choose csv "
-                "or xlsx.",
-                rule="utilisation.export_format",
-                fields={"format": ["Choose one of: csv, xlsx."]},
-            )
+        fmt = file_format(
+            query.validated_data["format"], exports.FORMATS, rule="utilisation.export_format"
+        )
         data, programme, internal = _read(request, ExportQuerySerializer)
         round_id = data.get("round")
         snapshot = _latest(programme, round_id)

@@ -43,6 +43,7 @@ from alliance.models import (
     WardFigure,
 )
 from reporting.impact.models import Scope
+from reporting.scope import check_period
 
 ONE_PLACE = Decimal("0.1")
 HUNDRED = Decimal(100)
@@ -108,17 +109,6 @@ def canonical_json(payload: dict) -> str:
 
 def content_hash(payload: dict) -> str:
     return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
-
-
-def check_period(contract: Contract, period: ReportingPeriod) -> None:
-    from config.errors import RuleBroken
-
-    if period.contract_id != contract.pk:
-        raise RuleBroken(
-            "That period is not one of this contract's reporting periods.",
-            rule="impact.period_of_contract",
-            fields={"period": ["Choose a reporting period of the contract."]},
-        )
 
 
 def _accepted(contract: Contract) -> Q:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from alliance.models import Contract, ContractStatus, ReportingPeriod
 from reporting.impact.compile import canonical_json, compile_impact
 from reporting.impact.models import ImpactSnapshot, Scope
+from reporting.scope import check_period
 from reporting.services.jobs import job_request
 
 KIND = "collective_impact"
@@ -82,8 +83,6 @@ def impact_compile(*, contract_id: int, period_id: int, job_id=None) -> dict[str
 
 def impact_request(*, contract: Contract, period: ReportingPeriod, by=None):
     """Queue a compile of `period` (and to date) of `contract`; one job per key."""
-    from reporting.impact.compile import check_period
-
     if by is not None:
         from alliance.services.guards import require_commissioner_of
 

@@ -16,11 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from alliance.models import Contract, ContractStatus, ReportingPeriod
-from config.errors import RuleBroken
 from reporting.learning import notifications
 from reporting.learning.compile import compile_learning, content_hash
 from reporting.learning.models import LearningDigest
 from reporting.learning.render import render_html, render_markdown
+from reporting.scope import check_period
 from reporting.services.jobs import job_request
 
 KIND = "shared_learning"
@@ -28,15 +28,6 @@ KIND = "shared_learning"
 
 def learning_key(contract_id: int, period_id: int) -> str:
     return f"{KIND}:contract={contract_id}:period={period_id}"
-
-
-def check_period(contract: Contract, period: ReportingPeriod) -> None:
-    if period.contract_id != contract.pk:
-        raise RuleBroken(
-            "That period is not one of this contract's reporting periods.",
-            rule="learning.period_of_contract",
-            fields={"period": ["Choose a reporting period of the contract."]},
-        )
 
 
 def _worth_sending(digest: LearningDigest) -> bool:
