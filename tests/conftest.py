@@ -73,6 +73,18 @@ def client_for(user) -> APIClient:
     return client
 
 
+def admin_client_for(user):
+    """A browser signed in to the admin as `user`, made staff (the admin's own gate); what
+    they may then see is the admin's commissioners-only rule, which the tests check."""
+    from django.test import Client
+
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def council(db):
     return OrganisationFactory(council=True)

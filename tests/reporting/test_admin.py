@@ -1,10 +1,10 @@
 """The jobs admin: commissioners follow jobs and retry failed ones through the service."""
 
 import pytest
-from django.test import Client
 
 from reporting.models import JobState
 from tests.alliance.factories import MembershipFactory
+from tests.conftest import admin_client_for
 from tests.reporting.factories import JobFactory
 
 pytestmark = pytest.mark.django_db
@@ -12,20 +12,12 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/reporting/job/"
 
 
-def _staff_client(user) -> Client:
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_a_commissioner_retries_failed_jobs_from_the_admin(
     commissioner, django_capture_on_commit_callbacks
 ):
     failed = JobFactory(state=JobState.FAILED, error="It went wrong.")
     succeeded = JobFactory(state=JobState.SUCCEEDED)
-    client = _staff_client(commissioner)
+    client = admin_client_for(commissioner)
     assert client.get(CHANGELIST).status_code == 200
     assert client.get(f"{CHANGELIST}{failed.pk}/change/").status_code == 200
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -48,4 +40,4 @@ def test_a_commissioner_retries_failed_jobs_from_the_admin(
 def test_staff_who_are_not_commissioners_see_no_jobs(organisation):
     staff = MembershipFactory(organisation=organisation, role="alliance_lead").user
     JobFactory(state=JobState.FAILED)
-    assert _staff_client(staff).get(CHANGELIST).status_code == 403
+    assert admin_client_for(staff).get(CHANGELIST).status_code == 403

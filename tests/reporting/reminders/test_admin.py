@@ -3,10 +3,10 @@
 from html import escape
 
 import pytest
-from django.test import Client
 
 from reporting.models import ReminderSent
 from reporting.reminders.services import reminders_send
+from tests.conftest import admin_client_for
 from tests.reporting.reminders.conftest import days_before
 
 pytestmark = pytest.mark.django_db
@@ -14,18 +14,10 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/reporting/remindersent/"
 
 
-def _staff_client(user) -> Client:
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_a_commissioner_reads_sent_reminders_and_cannot_change_them(period, member, commissioner):
     reminders_send(today=days_before(period, 2))
     sent = ReminderSent.objects.get(person=member)
-    client = _staff_client(commissioner)
+    client = admin_client_for(commissioner)
     listing = client.get(CHANGELIST)
     assert listing.status_code == 200
     assert escape(str(member)) in listing.content.decode()
@@ -40,4 +32,4 @@ def test_a_commissioner_reads_sent_reminders_and_cannot_change_them(period, memb
 
 def test_staff_who_are_not_commissioners_see_no_reminders(period, member):
     reminders_send(today=days_before(period, 2))
-    assert _staff_client(member).get(CHANGELIST).status_code == 403
+    assert admin_client_for(member).get(CHANGELIST).status_code == 403
