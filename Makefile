@@ -37,10 +37,12 @@ schema: install
 clean:
 	rm -rf $(VENV) db.sqlite3 var .pytest_cache .ruff_cache
 
-# Benchmarks against PostgreSQL (DATABASE_URL, default alliance_bench on 127.0.0.1);
-# rewrites bench/RESULTS.md. BENCH_ARGS=--quick for a smaller run.
+# Benchmarks against PostgreSQL (DATABASE_URL, default alliance_bench on 127.0.0.1), then
+# the deadline rush and the fault tests (`make load`): one run rewrites every figure in
+# bench/RESULTS.md. BENCH_ARGS=--quick for a smaller run.
 bench: install
 	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.load $(LOAD_ARGS)
 
 # A national-scale data set (SCALE=1.0 is the reference size; idempotent per scale).
 generate: install
