@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.filtering import LIST_FILTER_BACKENDS
+from config.rows import rows_from_values
 from grants.api.filters import ApplicationFilter
 from grants.api.serializers import (
     ApplicationListSerializer,
@@ -48,6 +49,18 @@ LIST_COLUMNS = [
     "grant__id",
 ]
 
+# The same columns as `.values()` keys, read into `config.rows.Row`s rather than instances.
+LIST_VALUES = [
+    "id",
+    "organisation_id",
+    "decision__id",
+    *LIST_COLUMNS,
+]
+
+
+def _rows(values):
+    return rows_from_values(values, relations=("decision", "grant"))
+
 
 class ApplicationViewSet(
     mixins.ListModelMixin,
@@ -85,6 +98,15 @@ class ApplicationViewSet(
                 Prefetch("budget_lines", queryset=BudgetLine.objects.order_by("position", "pk"))
             )
         )
+
+    def list(self, request, *args, **kwargs):
+        # As ListModelMixin.list, with the page read as `.values()` rows: every field of
+        # ApplicationListSerializer is a column (tests/grants/test_list_rows.py compares).
+        queryset = self.filter_queryset(self.get_queryset()).values(*LIST_VALUES)
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return Response(self.get_serializer(_rows(queryset), many=True).data)
+        return self.get_paginated_response(self.get_serializer(_rows(page), many=True).data)
 
     def get_serializer_class(self):
         if self.action == "list":

@@ -7,6 +7,8 @@ import pytest
 from rest_framework import serializers
 
 from grants.api.applications import LIST_COLUMNS as APPLICATION_COLUMNS
+from grants.api.applications import LIST_VALUES as APPLICATION_VALUES
+from grants.api.applications import _rows as application_rows
 from grants.api.panel_serializers import GrantListSerializer
 from grants.api.serializers import ApplicationListSerializer
 from grants.models import Application, Grant
@@ -42,6 +44,12 @@ def test_application_and_grant_rows_are_what_drf_would_write(
     fast = ApplicationListSerializer(applications, many=True).data
     assert fast == _as_drf_would(ApplicationListSerializer, applications)
     assert {row["grant"] is None for row in fast} == {True, False}
+    # The list view reads its page as `.values()` rows, not instances: the same output.
+    values = Application.objects.order_by("pk").values(*APPLICATION_VALUES)
+    from_values = ApplicationListSerializer(application_rows(values), many=True).data
+    assert from_values == _as_drf_would(
+        ApplicationListSerializer, sorted(applications, key=lambda a: a.pk)
+    )
 
     grants = list(Grant.objects.select_related("application__organisation", "report"))
     fast = GrantListSerializer(grants, many=True).data
