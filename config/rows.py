@@ -29,6 +29,7 @@ from django.utils import timezone
 from rest_framework import fields as drf_fields
 from rest_framework import relations
 from rest_framework import serializers as drf_serializers
+from rest_framework.response import Response
 
 
 def _datetime(field):
@@ -178,7 +179,8 @@ class Row:
     `row.organisation.name` for the column `organisation__name`, `row.decision` None when
     the joined row is missing. Building model instances (and those of every joined row)
     was the largest share of a list page after the query itself (bench/RESULTS.md); a
-    serializer whose fields are all plain columns reads these as it would the instances."""
+    serializer whose fields are columns, or properties computed from them, reads these as
+    it would the instances."""
 
     def __init__(self, **attrs):
         self.__dict__.update(attrs)
@@ -188,23 +190,73 @@ class Row:
         return self.id
 
 
-def rows_from_values(dicts, relations=()):
-    """`Row`s from `.values()` dicts. `relations` names the joined rows (one-to-one or
-    foreign key, selected with their `id`): a relation whose `id` is NULL is None."""
-    rows = []
-    for values in dicts:
-        nested: dict[str, dict] = {}
-        attrs = {}
-        for key, value in values.items():
-            relation, sep, column = key.partition("__")
-            if sep:
-                nested.setdefault(relation, {})[column] = value
+_ROW_CLASSES: dict = {}
+
+
+def row_class(model):
+    """A `Row` with `model`'s properties (a period's `label`), computed by the model's own
+    code from the columns read."""
+    cls = _ROW_CLASSES.get(model)
+    if cls is None:
+        properties = {}
+        for klass in reversed(model.__mro__):
+            for name, value in vars(klass).items():
+                if isinstance(value, property) and name != "pk":
+                    properties[name] = value
+        cls = _ROW_CLASSES[model] = type(f"{model.__name__}Row", (Row,), properties)
+    return cls
+
+
+def _nest(values: dict) -> dict:
+    tree: dict = {}
+    for key, value in values.items():
+        *path, column = key.split("__")
+        node = tree
+        for part in path:
+            node = node.setdefault(part, {})
+        node[column] = value
+    return tree
+
+
+def _build(tree: dict, model, nullable, prefix: str):
+    attrs = {}
+    for name, value in tree.items():
+        if isinstance(value, dict):
+            path = f"{prefix}{name}"
+            if path in nullable and value.get("id") is None:
+                attrs[name] = None
             else:
-                attrs[key] = value
-        for relation, columns in nested.items():
-            if relation in relations and columns.get("id") is None:
-                attrs[relation] = None
-            else:
-                attrs[relation] = Row(**columns)
-        rows.append(Row(**attrs))
-    return rows
+                related = model._meta.get_field(name).related_model if model else None
+                attrs[name] = _build(value, related, nullable, f"{path}__")
+        else:
+            attrs[name] = value
+    return (row_class(model) if model is not None else Row)(**attrs)
+
+
+def rows_from_values(dicts, model=None, nullable=()):
+    """`Row`s (with `model`'s properties) from `.values()` dicts. `nullable` names the
+    joined rows that may be missing (`decision`, `application__report`), each selected
+    with its `id`: one whose `id` is NULL is None, as the instance's would be."""
+    return [_build(_nest(values), model, frozenset(nullable), "") for values in dicts]
+
+
+class ValuesListMixin:
+    """For a list view (before `ListModelMixin`): `list` as DRF's, with the page read as
+    `.values(*list_values)` into `Row`s rather than model instances. Filtering, ordering,
+    pagination and the serializer are unchanged; every field the list serializer reads
+    must be among the columns (or a property of the model computed from them), which the
+    list row tests check against DRF's output from instances."""
+
+    list_values: list[str] = []
+    list_nullable: tuple[str, ...] = ()
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        model = queryset.model
+        values = queryset.values(*self.list_values)
+        page = self.paginate_queryset(values)
+        rows = rows_from_values(values if page is None else page, model, self.list_nullable)
+        serializer = self.get_serializer(rows, many=True)
+        if page is None:
+            return Response(serializer.data)
+        return self.get_paginated_response(serializer.data)

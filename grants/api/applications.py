@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.filtering import LIST_FILTER_BACKENDS
-from config.rows import rows_from_values
+from config.rows import ValuesListMixin
 from grants.api.filters import ApplicationFilter
 from grants.api.serializers import (
     ApplicationListSerializer,
@@ -58,11 +58,8 @@ LIST_VALUES = [
 ]
 
 
-def _rows(values):
-    return rows_from_values(values, relations=("decision", "grant"))
-
-
 class ApplicationViewSet(
+    ValuesListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -77,6 +74,8 @@ class ApplicationViewSet(
     have no conflict with it."""
 
     serializer_class = ApplicationSerializer
+    list_values = LIST_VALUES
+    list_nullable = ("decision", "grant")
     filterset_class = ApplicationFilter
     filter_backends = LIST_FILTER_BACKENDS
     ordering_fields = ["created_at", "submitted_at", "amount_requested", "title"]
@@ -98,15 +97,6 @@ class ApplicationViewSet(
                 Prefetch("budget_lines", queryset=BudgetLine.objects.order_by("position", "pk"))
             )
         )
-
-    def list(self, request, *args, **kwargs):
-        # As ListModelMixin.list, with the page read as `.values()` rows: every field of
-        # ApplicationListSerializer is a column (tests/grants/test_list_rows.py compares).
-        queryset = self.filter_queryset(self.get_queryset()).values(*LIST_VALUES)
-        page = self.paginate_queryset(queryset)
-        if page is None:
-            return Response(self.get_serializer(_rows(queryset), many=True).data)
-        return self.get_paginated_response(self.get_serializer(_rows(page), many=True).data)
 
     def get_serializer_class(self):
         if self.action == "list":
