@@ -207,37 +207,48 @@ def row_class(model):
     return cls
 
 
-def _nest(values: dict) -> dict:
-    tree: dict = {}
-    for key, value in values.items():
-        *path, column = key.split("__")
-        node = tree
-        for part in path:
-            node = node.setdefault(part, {})
-        node[column] = value
-    return tree
+def _reader(keys, model, nullable, prefix=""):
+    """A function making a `Row` from a `.values()` dict with `keys`, worked out once per
+    page: which keys are the row's own columns, which belong to a joined row."""
+    own, joined = [], {}
+    for key in keys:
+        name, sep, _rest = key[len(prefix) :].partition("__")
+        if sep:
+            joined.setdefault(name, []).append(key)
+        else:
+            own.append((name, key))
+    cls = row_class(model) if model is not None else Row
+    readers = []
+    for name, joined_keys in joined.items():
+        related = model._meta.get_field(name).related_model if model is not None else None
+        path = f"{prefix}{name}"
+        missing_when = f"{path}__id" if path in nullable else None
+        readers.append((name, missing_when, _reader(joined_keys, related, nullable, f"{path}__")))
 
-
-def _build(tree: dict, model, nullable, prefix: str):
-    attrs = {}
-    for name, value in tree.items():
-        if isinstance(value, dict):
-            path = f"{prefix}{name}"
-            if path in nullable and value.get("id") is None:
+    def read(values):
+        row = cls.__new__(cls)
+        attrs = row.__dict__
+        for name, key in own:
+            attrs[name] = values[key]
+        for name, missing_when, reader in readers:
+            if missing_when is not None and values[missing_when] is None:
                 attrs[name] = None
             else:
-                related = model._meta.get_field(name).related_model if model else None
-                attrs[name] = _build(value, related, nullable, f"{path}__")
-        else:
-            attrs[name] = value
-    return (row_class(model) if model is not None else Row)(**attrs)
+                attrs[name] = reader(values)
+        return row
+
+    return read
 
 
 def rows_from_values(dicts, model=None, nullable=()):
     """`Row`s (with `model`'s properties) from `.values()` dicts. `nullable` names the
     joined rows that may be missing (`decision`, `application__report`), each selected
     with its `id`: one whose `id` is NULL is None, as the instance's would be."""
-    return [_build(_nest(values), model, frozenset(nullable), "") for values in dicts]
+    dicts = list(dicts)
+    if not dicts:
+        return []
+    read = _reader(list(dicts[0]), model, frozenset(nullable))
+    return [read(values) for values in dicts]
 
 
 class ValuesListMixin:
