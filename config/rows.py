@@ -218,6 +218,10 @@ def _reader(keys, model, nullable, prefix=""):
         else:
             own.append((name, key))
     cls = row_class(model) if model is not None else Row
+    for name, _key in own:
+        if isinstance(getattr(cls, name, None), property):
+            # A property would hide the column read under its name.
+            raise ValueError(f"{cls.__name__}.{name} is a property, not a column to read")
     readers = []
     for name, joined_keys in joined.items():
         related = model._meta.get_field(name).related_model if model is not None else None
