@@ -255,6 +255,27 @@ def rows_from_values(dicts, model=None, nullable=()):
     return [read(values) for values in dicts]
 
 
+class _CountedWithoutJoins:
+    """What a list paginates: sliced as `.values()` rows, counted on the queryset they came
+    from. The joins `.values()` adds for the joined columns stay in its COUNT (those of
+    `select_related` do not): measured, that made the commissioner's applications and
+    grants lists slower than with instances."""
+
+    def __init__(self, queryset, values):
+        self.queryset = queryset
+        self.values = values
+        self.ordered = values.ordered
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, key):
+        return self.values[key]
+
+
 class ValuesListMixin:
     """For a list view (before `ListModelMixin`): `list` as DRF's, with the page read as
     `.values(*list_values)` into `Row`s rather than model instances. Filtering, ordering,
@@ -269,7 +290,7 @@ class ValuesListMixin:
         queryset = self.filter_queryset(self.get_queryset())
         model = queryset.model
         values = queryset.values(*self.list_values)
-        page = self.paginate_queryset(values)
+        page = self.paginate_queryset(_CountedWithoutJoins(queryset, values))
         rows = rows_from_values(values if page is None else page, model, self.list_nullable)
         serializer = self.get_serializer(rows, many=True)
         if page is None:
