@@ -19,6 +19,7 @@ from alliance.services.review import (
     return_submit,
 )
 from config.filtering import LIST_FILTER_BACKENDS
+from config.rows import ValuesListMixin
 
 PAGE_PARAMETERS = [
     OpenApiParameter("page", int, description="A page number within the paginated result."),
@@ -57,6 +58,9 @@ LIST_COLUMNS = [
     "accepted_at",
 ]
 
+# The same columns as `.values()` keys, read into `config.rows.Row`s rather than instances.
+LIST_VALUES = ["id", "period_id", "organisation_id", *LIST_COLUMNS, "allocation"]
+
 
 def return_list_for(user):
     """The list's rows: no figures or narrative lists, which the list does not show."""
@@ -82,6 +86,7 @@ def returns_for(user):
 
 
 class ReturnViewSet(
+    ValuesListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -96,6 +101,7 @@ class ReturnViewSet(
     changes, accepts (with a rating) or reopens. Every action answers the updated return."""
 
     serializer_class = s.ReturnSerializer
+    list_values = LIST_VALUES
     filterset_class = ReturnFilter
     filter_backends = LIST_FILTER_BACKENDS
     ordering_fields = ["period__starts_on", "submitted_at", "status"]

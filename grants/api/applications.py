@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.filtering import LIST_FILTER_BACKENDS
+from config.rows import ValuesListMixin
 from grants.api.filters import ApplicationFilter
 from grants.api.serializers import (
     ApplicationListSerializer,
@@ -48,8 +49,17 @@ LIST_COLUMNS = [
     "grant__id",
 ]
 
+# The same columns as `.values()` keys, read into `config.rows.Row`s rather than instances.
+LIST_VALUES = [
+    "id",
+    "organisation_id",
+    "decision__id",
+    *LIST_COLUMNS,
+]
+
 
 class ApplicationViewSet(
+    ValuesListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -64,6 +74,8 @@ class ApplicationViewSet(
     have no conflict with it."""
 
     serializer_class = ApplicationSerializer
+    list_values = LIST_VALUES
+    list_nullable = ("decision", "grant")
     filterset_class = ApplicationFilter
     filter_backends = LIST_FILTER_BACKENDS
     ordering_fields = ["created_at", "submitted_at", "amount_requested", "title"]

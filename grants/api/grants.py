@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.filtering import LIST_FILTER_BACKENDS
+from config.rows import ValuesListMixin
 from grants.api.filters import GrantFilter, PaymentFilter
 from grants.api.panel_serializers import (
     GrantListSerializer,
@@ -50,11 +51,24 @@ LIST_COLUMNS = [
     "report__due_on",
 ]
 
+# The same columns as `.values()` keys, read into `config.rows.Row`s rather than instances.
+LIST_VALUES = [
+    "id",
+    "application_id",
+    "application__organisation_id",
+    "report__id",
+    *LIST_COLUMNS,
+]
 
-class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+
+class GrantViewSet(
+    ValuesListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Grants awarded, their payment schedule and the state of their report."""
 
     serializer_class = GrantSerializer
+    list_values = LIST_VALUES
+    list_nullable = ("report",)
     filterset_class = GrantFilter
     filter_backends = LIST_FILTER_BACKENDS
     ordering_fields = ["awarded_at", "amount"]
