@@ -442,12 +442,12 @@ def main(argv: list[str] | None = None) -> int:
         result, checks, submissions=args.submissions, clients=args.clients, workers=args.workers
     )
     print("\n".join(lines))
-    write_section("Load: deadline rush", lines, command="make load")
+    write_section("Load: deadline rush", lines, command="make load (the last step of make bench)")
     ok = "**met**" in lines[-1]
     if not args.no_faults:
         fault_lines = faults()
         print("\n".join(fault_lines))
-        write_section("Faults", fault_lines, command="make load")
+        write_section("Faults", fault_lines, command="make load (the last step of make bench)")
         ok = ok and "pytest exit code 0" in fault_lines[-1]
     print("Wrote bench/RESULTS.md")
     return 0 if ok else 1
