@@ -74,13 +74,13 @@ NOTES = [
     "machine the same code measured 1.6x to 2.1x for five of the six lists and 2.4x to "
     "3.0x for the partner's applications, so one run can land a list on either side of 2x.",
     "The commissioner's applications and grants pages in a whole `make bench`: the "
-    "database then also holds the export benchmark's 106,000 grants and their applications, "
-    "and a commissioner sees every application and grant (micro-grants do not yet scope "
-    "commissioners to their own council's programmes), so each page is counted over "
-    "111,000 applications or 106,000 grants: the COUNT(*) alone is an index-only scan of "
-    "8 to 10 ms in EXPLAIN ANALYZE (4 ms of an 11 ms request, profiled), more than `/me/` "
-    "takes in all. Scoping commissioners to their council, or paging without a total "
-    "count, would remove it; neither is done yet.",
+    "database then also holds the export benchmark's 106,000 grants and their applications. "
+    "While a commissioner saw every application and grant, each page was counted over "
+    "111,000 applications or 106,000 grants: the COUNT(*) alone an index-only scan of 8 to "
+    "10 ms in EXPLAIN ANALYZE (4 ms of an 11 ms request, profiled). Commissioners are now "
+    "scoped to their own council's programmes, the lists filtering on that council's round "
+    "ids (resolved with the person's other ids in one query), so a page is counted over "
+    "one council's applications only.",
     "Audit overhead: the same submitted returns are submitted again inside a transaction "
     "that is rolled back, alternating with history recording on and off "
     "(`SIMPLE_HISTORY_ENABLED`), so both sides see the same rows in the same state.",

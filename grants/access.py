@@ -5,7 +5,7 @@ from __future__ import annotations
 from alliance import access
 from alliance.models import Role
 from config.errors import NotAllowed
-from grants.models import Application, ConflictDeclaration, PanelMember
+from grants.models import Application, ConflictDeclaration, PanelMember, Programme
 
 # Members holding these roles in an organisation apply and report on its behalf.
 APPLYING_ROLES = {Role.APPLICANT, Role.ALLIANCE_LEAD}
@@ -26,6 +26,42 @@ def require_applicant(user, organisation_id: int, doing: str) -> None:
 def require_commissioner(user, doing: str) -> None:
     if not access.is_commissioner(user):
         raise NotAllowed(f"Only a commissioner can {doing}.", rule="grants.commissioners_decide")
+
+
+def commissions_funder(user, funder_id: int) -> bool:
+    """`user` is a commissioner of this council (the funder of a programme)."""
+    return access.COMMISSIONER in access.roles_in(user, funder_id)
+
+
+def commissions_programme(user, programme: Programme | int) -> bool:
+    """`user` is a commissioner of the council funding the programme: only they run it,
+    its rounds, decisions, grants and payments; another council's commissioners do not."""
+    if isinstance(programme, Programme):
+        return commissions_funder(user, programme.funder_id)
+    if not user.is_authenticated:
+        return False
+    return Programme.objects.filter(
+        pk=programme,
+        funder_id__in=access.member_organisation_ids(user, [access.COMMISSIONER]),
+    ).exists()
+
+
+def require_commissioner_of_programme(user, programme: Programme | int, doing: str) -> None:
+    if not commissions_programme(user, programme):
+        raise NotAllowed(
+            f"Only a commissioner of the council funding this programme can {doing}.",
+            rule="grants.commissioners_of_the_funder",
+        )
+
+
+def require_commissioner_of_funder(user, funder_id: int | None, doing: str) -> None:
+    """Setting up a programme: it must be funded by a council the commissioner is in."""
+    if funder_id is None or not commissions_funder(user, funder_id):
+        raise NotAllowed(
+            f"You can {doing} only for a council in which you are a commissioner.",
+            rule="grants.commissioners_of_the_funder",
+            fields={"funder": ["Choose a council in which you are a commissioner."]},
+        )
 
 
 def is_panel_member(user, round_id: int) -> bool:

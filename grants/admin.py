@@ -48,6 +48,20 @@ PROGRAMME_FIELDS = [
 ]
 
 
+class FundersOwn:
+    """A commissioner sees the objects of their own council's programmes only, as in the
+    API (`grants.querysets`); superusers see everything."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        if hasattr(queryset, "visible_to"):
+            return queryset.visible_to(request.user)
+        visible = Application.objects.visible_to(request.user).values("pk")
+        return queryset.filter(application__in=visible)
+
+
 class CreateOnly:
     """Money and decisions are never edited in place: a new record is made instead."""
 
@@ -164,7 +178,7 @@ class BudgetLineInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(CommissionersOnly, SimpleHistoryAdmin):
+class ApplicationAdmin(FundersOwn, CommissionersOnly, SimpleHistoryAdmin):
     """Read-only: groups write applications; commissioners decide them (Decisions)."""
 
     list_display = ["title", "organisation", "round", "status", "amount_requested"]
@@ -201,7 +215,7 @@ class DecisionForm(ServiceForm):
 
 
 @admin.register(Decision)
-class DecisionAdmin(CreateOnly, ServiceAdmin):
+class DecisionAdmin(FundersOwn, CreateOnly, ServiceAdmin):
     form = DecisionForm
     list_display = ["application", "outcome", "amount", "method", "rank", "decided_at"]
     list_filter = ["outcome", "method"]
@@ -209,7 +223,7 @@ class DecisionAdmin(CreateOnly, ServiceAdmin):
 
 
 @admin.register(Grant)
-class GrantAdmin(CommissionersOnly, SimpleHistoryAdmin):
+class GrantAdmin(FundersOwn, CommissionersOnly, SimpleHistoryAdmin):
     list_display = ["identifier", "application", "amount", "paid_total", "status", "withheld"]
     list_filter = ["status", "report_tier", "withheld"]
     actions = ["withhold_for_safety", "publish_again"]
@@ -252,14 +266,14 @@ class PaymentForm(ServiceForm):
 
 
 @admin.register(Payment)
-class PaymentAdmin(CreateOnly, ServiceAdmin):
+class PaymentAdmin(FundersOwn, CreateOnly, ServiceAdmin):
     form = PaymentForm
     list_display = ["grant", "amount", "paid_on", "reference", "recorded_by"]
     raw_id_fields = ["grant", "tranche"]
 
 
 @admin.register(ApplicationEvent)
-class ApplicationEventAdmin(CommissionersOnly, admin.ModelAdmin):
+class ApplicationEventAdmin(FundersOwn, CommissionersOnly, admin.ModelAdmin):
     list_display = ["application", "action", "from_status", "to_status", "actor", "at"]
     list_filter = ["action"]
 

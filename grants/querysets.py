@@ -1,8 +1,9 @@
 """Who may see what in micro-grants. Every view reads through `visible_to(user)`.
 
 Deny by default. An application (and its grant) is visible to the members of the applicant
-organisation, to commissioners, and to the panel members of its round who have no conflict
-with it (rule 13); panels never see drafts.
+organisation, to the commissioners of the council funding its programme (a commissioner of
+another council gets a 404, as for anything else they cannot see), and to the panel members
+of its round who have no conflict with it (rule 13); panels never see drafts.
 """
 
 from django.apps import apps
@@ -24,6 +25,17 @@ def declared_conflict_ids(user):
     return _model("ConflictDeclaration").objects.filter(user_id=user.pk).values("application_id")
 
 
+def funder_ids(user):
+    """A subquery of the councils in which `user` is a commissioner: the funders whose
+    programmes (and everything under them) they run."""
+    return access.member_organisation_ids(user, [access.COMMISSIONER])
+
+
+def funded_round_ids(user):
+    """A subquery of the rounds of the programmes funded by `user`'s councils."""
+    return _model("Round").objects.filter(programme__funder_id__in=funder_ids(user)).values("pk")
+
+
 class ProgrammeQuerySet(models.QuerySet):
     def visible_to(self, user):
         # Programmes and rounds are published to every signed-in person: groups need to find
@@ -42,13 +54,23 @@ _APPLICATION_SCOPE_SQL = """
     SELECT 'round', round_id FROM {panelmember} WHERE user_id = %s
     UNION ALL
     SELECT 'conflict', application_id FROM {conflict} WHERE user_id = %s
+    UNION ALL
+    SELECT 'funder', organisation_id FROM {membership} WHERE user_id = %s AND role = %s
+    UNION ALL
+    SELECT 'funded_round', r.id FROM {round} r
+        JOIN {programme} p ON p.id = r.programme_id
+        JOIN {membership} m ON m.organisation_id = p.funder_id
+        WHERE m.user_id = %s AND m.role = %s
 """
+
+SCOPE_KINDS = ("organisation", "round", "conflict", "funder", "funded_round")
 
 
 def application_scope(user) -> dict[str, list[int]]:
     """The ids that decide which applications `user` sees, in one small query: the
-    organisations they belong to, the rounds whose panel they sit on, and the applications
-    they declared a conflict with.
+    organisations they belong to, the rounds whose panel they sit on, the applications
+    they declared a conflict with, the councils in which they are a commissioner (the
+    funders whose programmes they run) and those programmes' rounds.
 
     The list then filters on literal ids, which PostgreSQL estimates exactly (an index
     scan per list, or'd), where `own OR assessable` as subqueries made it filter every
@@ -60,10 +82,15 @@ def application_scope(user) -> dict[str, list[int]]:
         "membership": apps.get_model("alliance", "Membership")._meta.db_table,
         "panelmember": _model("PanelMember")._meta.db_table,
         "conflict": _model("ConflictDeclaration")._meta.db_table,
+        "round": _model("Round")._meta.db_table,
+        "programme": _model("Programme")._meta.db_table,
     }
-    scope = {"organisation": [], "round": [], "conflict": []}
+    scope = {kind: [] for kind in SCOPE_KINDS}
+    if not user.is_authenticated:
+        return scope
+    params = [user.pk] * 3 + [user.pk, access.COMMISSIONER] * 2
     with connection.cursor() as cursor:
-        cursor.execute(_APPLICATION_SCOPE_SQL.format(**tables), [user.pk] * 3)
+        cursor.execute(_APPLICATION_SCOPE_SQL.format(**tables), params)
         for kind, pk in cursor.fetchall():
             scope[kind].append(pk)
     return scope
@@ -73,18 +100,27 @@ class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
-        if access.is_commissioner(user):
-            return self
         scope = application_scope(user)
-        own = Q(organisation_id__in=scope["organisation"])
-        # Panel members see the submitted applications of their rounds, except where they
-        # declared a conflict (rule 13).
-        assessable = (
-            Q(round_id__in=scope["round"]) & ~Q(status="draft") & ~Q(pk__in=scope["conflict"])
-        )
-        if not scope["round"]:
-            return self.filter(own) if scope["organisation"] else self.none()
-        return self.filter(own | assessable)
+        # Only the parts that can match are or'd: an empty IN still costs the planner.
+        parts = []
+        if scope["organisation"]:
+            parts.append(Q(organisation_id__in=scope["organisation"]))
+        if scope["funded_round"]:
+            # The commissioners of the funding council see all of its programmes'
+            # applications, drafts too; never another council's.
+            parts.append(Q(round_id__in=scope["funded_round"]))
+        if scope["round"]:
+            # Panel members see the submitted applications of their rounds, except where
+            # they declared a conflict (rule 13).
+            parts.append(
+                Q(round_id__in=scope["round"]) & ~Q(status="draft") & ~Q(pk__in=scope["conflict"])
+            )
+        if not parts:
+            return self.none()
+        condition = parts[0]
+        for part in parts[1:]:
+            condition |= part
+        return self.filter(condition)
 
     def assessable_by(self, user):
         """Applications this person may score, vote on and see the scores of (rule 13)."""
@@ -116,8 +152,6 @@ class _ThroughApplication(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
-        if access.is_commissioner(user):
-            return self
         visible = _model("Application").objects.visible_to(user).values("pk")
         return self.filter(**{f"{self.application_path}__in": visible})
 
@@ -142,21 +176,23 @@ class ScoreQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
-        if access.is_commissioner(user):
-            return self
         assessable = _model("Application").objects.assessable_by(user).values("pk")
-        return self.filter(application__in=assessable)
+        # Commissioners see the scores in their own council's rounds only.
+        funded = funded_round_ids(user)
+        return self.filter(Q(application__in=assessable) | Q(application__round_id__in=funded))
 
 
 class _OwnOrCommissioner(models.QuerySet):
     owner_field = "user"
+    round_path = "application__round_id"
 
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
-        if access.is_commissioner(user):
-            return self
-        return self.filter(**{f"{self.owner_field}_id": user.pk})
+        own = Q(**{f"{self.owner_field}_id": user.pk})
+        # Commissioners see those in their own council's rounds, never another council's.
+        funded = funded_round_ids(user)
+        return self.filter(own | Q(**{f"{self.round_path}__in": funded}))
 
 
 class ConflictQuerySet(_OwnOrCommissioner):
@@ -166,3 +202,4 @@ class ConflictQuerySet(_OwnOrCommissioner):
 class VoteQuerySet(_OwnOrCommissioner):
     # A vote is a private choice: voters see their own, commissioners count them all.
     owner_field = "voter"
+    round_path = "round_id"

@@ -10,8 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from alliance import access
 from config.errors import NotAllowed, RuleBroken
+from grants.access import commissions_programme
 from grants.api.filters import EventFilter, ScoreFilter, VoteFilter
 from grants.api.panel_serializers import (
     AttachmentSerializer,
@@ -144,12 +144,12 @@ class ScoreViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, _OfApplicatio
     def children(self):
         user = self.request.user
         application = self.application()
-        if not access.is_commissioner(user) and not (
+        if not commissions_programme(user, application.round.programme_id) and not (
             Application.objects.assessable_by(user).filter(pk=application.pk).exists()
         ):
             raise NotAllowed(
-                "Only commissioners and the round's panel members without a conflict of "
-                "interest see the scores.",
+                "Only the funding council's commissioners and the round's panel members "
+                "without a conflict of interest see the scores.",
                 rule="grants.conflict_of_interest",
             )
         return Score.objects.visible_to(user).select_related("criterion", "scorer")

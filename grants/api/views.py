@@ -6,9 +6,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from alliance import access
 from config.errors import NotAllowed
-from grants.access import is_panel_member, require_commissioner
+from grants.access import commissions_programme, is_panel_member, require_commissioner
 from grants.api.filters import ProgrammeFilter, RoundFilter
 from grants.api.panel_serializers import (
     FundDownRequestSerializer,
@@ -96,10 +95,11 @@ class RoundViewSet(
         round_ = self.get_object()
         user = request.user
         entries = round_ranking(round_)
-        if not access.is_commissioner(user):
+        if not commissions_programme(user, round_.programme):
             if not is_panel_member(user, round_.pk):
                 raise NotAllowed(
-                    "Only commissioners and this round's panel see its ranking.",
+                    "Only the funding council's commissioners and this round's panel see its "
+                    "ranking.",
                     rule="grants.panel_only",
                 )
             allowed = set(

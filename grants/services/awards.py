@@ -18,7 +18,7 @@ from alliance.models import User
 from config.errors import Conflict, RuleBroken
 from config.money import gbp, to_money
 from grants import notifications
-from grants.access import require_commissioner
+from grants.access import require_commissioner_of_programme
 from grants.events import GrantAwarded
 from grants.history import record_event, record_history
 from grants.models import (
@@ -49,7 +49,7 @@ def application_decide(
 ) -> Decision:
     """Award (up to the amount requested, with conditions) or decline (with a reason the
     applicant sees). The method and the ranking at the time are kept with the decision."""
-    require_commissioner(by, "decide applications")
+    require_commissioner_of_programme(by, application.round.programme_id, "decide this application")
     if outcome == DecisionOutcome.AWARD and (amount is None or amount <= 0):
         raise RuleBroken(
             "Say how much to award.", rule="grants.award_amount", fields={"amount": ["Required."]}

@@ -13,7 +13,7 @@ from django.db import transaction
 from alliance.models import User
 from config.errors import RuleBroken
 from config.money import gbp
-from grants.access import require_commissioner
+from grants.access import require_commissioner_of_programme
 from grants.models import Decision, DecisionMethod, DecisionOutcome, Round, RoundPhase
 from grants.services.awards import decide_locked
 from grants.services.locks import lock_applications, lock_programme_and_round
@@ -28,7 +28,7 @@ class FundDownResult:
 
 
 def round_fund_down_ranking(*, round_: Round, by: User, conditions: str = "") -> FundDownResult:
-    require_commissioner(by, "fund down the ranking")
+    require_commissioner_of_programme(by, round_.programme_id, "fund down the ranking")
     if round_.decision_method == DecisionMethod.OFFICER:
         raise RuleBroken(
             "This round is decided by officers one at a time; it has no ranking to fund down.",

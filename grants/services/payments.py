@@ -15,7 +15,7 @@ from alliance.models import User
 from config.errors import Conflict, RuleBroken
 from config.money import gbp, to_money
 from grants import notifications
-from grants.access import require_applicant, require_commissioner
+from grants.access import require_applicant, require_commissioner_of_programme
 from grants.events import GrantPaymentRecorded
 from grants.history import record_event, record_history
 from grants.models import EndOfGrantReport, Grant, GrantStatus, Payment, ReportStatus, Tranche
@@ -64,7 +64,9 @@ def payment_record(
     reference: str,
     tranche: Tranche | None = None,
 ) -> Payment:
-    require_commissioner(by, "record payments")
+    require_commissioner_of_programme(
+        by, grant.application.round.programme_id, "record this grant's payments"
+    )
     amount = to_money(amount)
     if amount <= 0:
         raise RuleBroken(

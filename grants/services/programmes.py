@@ -12,12 +12,18 @@ from django.db.models.functions import Coalesce
 from alliance.models import User
 from config.errors import RuleBroken
 from config.money import gbp, to_money
-from grants.access import require_commissioner
+from grants.access import (
+    require_commissioner,
+    require_commissioner_of_funder,
+    require_commissioner_of_programme,
+)
 from grants.models import Criterion, DecisionMethod, PanelMember, Programme, Round
 
 
 def programme_create(*, by: User, data: dict[str, Any]) -> Programme:
     require_commissioner(by, "set up a grant programme")
+    funder = data.get("funder")
+    require_commissioner_of_funder(by, getattr(funder, "pk", None), "set up a grant programme")
     errors: dict[str, list[str]] = {}
     if data["min_award"] > data["max_award"]:
         errors["min_award"] = ["The smallest award must not be more than the largest."]
@@ -46,7 +52,7 @@ def round_create(
     panel: list[User] | None = None,
 ) -> Round:
     """Open a new round. Rounds never add up to more than their programme's budget."""
-    require_commissioner(by, "set up a grant round")
+    require_commissioner_of_programme(by, programme, "set up a grant round")
     criteria = criteria or []
     method = data["decision_method"]
     errors: dict[str, list[str]] = {}

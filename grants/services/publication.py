@@ -11,7 +11,7 @@ from django.db import transaction
 
 from alliance.models import User
 from config.errors import RuleBroken
-from grants.access import require_commissioner
+from grants.access import require_commissioner_of_programme
 from grants.history import record_event
 from grants.models import Grant
 from grants.services.locks import lock_grant
@@ -26,7 +26,9 @@ def _state(grant: Grant) -> str:
 
 def grant_withhold(*, grant: Grant, by: User, reason: str) -> Grant:
     """Keep the grant out of the open data, saying why (the reason is not published)."""
-    require_commissioner(by, "withhold a grant from the open data")
+    require_commissioner_of_programme(
+        by, grant.application.round.programme_id, "withhold this grant from the open data"
+    )
     reason = (reason or "").strip()
     if not reason:
         raise RuleBroken(
@@ -39,7 +41,9 @@ def grant_withhold(*, grant: Grant, by: User, reason: str) -> Grant:
 
 def grant_publish(*, grant: Grant, by: User, comment: str = "") -> Grant:
     """List a withheld grant in the open data again."""
-    require_commissioner(by, "publish a grant in the open data")
+    require_commissioner_of_programme(
+        by, grant.application.round.programme_id, "publish this grant in the open data"
+    )
     return _set_withheld(grant=grant, by=by, withheld=False, reason="", comment=comment)
 
 

@@ -12,8 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from alliance import access
 from config.errors import NotAllowed
+from grants import access as grants_access
 from grants.models import Grant, Programme
 from reporting.services.jobs import job_request
 from reporting.utilisation.compile import compile_utilisation, content_hash
@@ -27,8 +27,9 @@ def utilisation_key(programme_id: int) -> str:
 
 
 def commissions_programme(user, programme: Programme) -> bool:
-    """`user` is a commissioner of the council that runs (funds) the programme."""
-    return access.COMMISSIONER in access.roles_in(user, programme.funder_id)
+    """`user` is a commissioner of the council that runs (funds) the programme: the same
+    rule as every commissioner-only grants service (`grants.access`)."""
+    return grants_access.commissions_programme(user, programme)
 
 
 def require_commissioner_of_programme(user, programme: Programme, *, doing: str) -> None:

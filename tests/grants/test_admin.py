@@ -76,3 +76,28 @@ def test_staff_who_are_not_commissioners_see_nothing(submitted):
     client = Client()
     client.force_login(staff)
     assert client.get("/admin/grants/application/").status_code == 403
+
+
+@pytest.mark.parametrize("model", ["application", "applicationevent", "decision", "grant"])
+def test_another_councils_commissioner_sees_none_of_its_grants_in_the_admin(
+    model, admin_client_for_commissioner, submitted, commissioner, applicant
+):
+    from tests.alliance.factories import MembershipFactory, OrganisationFactory
+
+    application_decide(application=submitted, by=commissioner, outcome="award", amount=500)
+    stranger = MembershipFactory(
+        organisation=OrganisationFactory(council=True), role="commissioner"
+    ).user
+    stranger.is_staff = True
+    stranger.save()
+    theirs = Client()
+    theirs.force_login(stranger)
+    url = f"/admin/grants/{model}/"
+    ours = admin_client_for_commissioner.get(url)
+    assert ours.status_code == 200
+    assert ours.context["cl"].result_count >= 1
+    response = theirs.get(url)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 0
+    obj = ours.context["cl"].result_list[0]
+    assert theirs.get(f"{url}{obj.pk}/change/").status_code == 302  # "does not exist"

@@ -56,4 +56,29 @@ def test_visible_applications_are_those_the_rules_give(who, world, panel_round):
     grants = Grant.objects.visible_to(user)
     assert set(grants.values_list("application_id", flat=True)) <= visible
     scope = application_scope(user)
-    assert set(scope) == {"organisation", "round", "conflict"}
+    assert set(scope) == {"organisation", "round", "conflict", "funder", "funded_round"}
+    assert scope["funder"] == scope["funded_round"] == []
+
+
+def test_a_commissioner_sees_only_the_applications_of_their_own_councils_programmes(
+    world, panel_round, open_round, commissioner, council
+):
+    # `world`'s rounds belong to `programme`, funded by `council`; another council's
+    # programme has applications too.
+    elsewhere = ApplicationFactory(status="submitted")
+    assert elsewhere.round.programme.funder_id != council.pk
+    visible = set(Application.objects.visible_to(commissioner).values_list("pk", flat=True))
+    ours = {a.pk for a in world["applications"]}  # drafts too: the funder runs the round
+    assert visible == ours
+    scope = application_scope(commissioner)
+    assert scope["funder"] == [council.pk]
+    assert set(scope["funded_round"]) == {panel_round.pk, open_round.pk}
+
+
+def test_a_commissioner_of_two_councils_sees_both(world, commissioner):
+    other = ApplicationFactory(status="submitted")
+    MembershipFactory(
+        organisation=other.round.programme.funder, role="commissioner", user=commissioner
+    )
+    visible = set(Application.objects.visible_to(commissioner).values_list("pk", flat=True))
+    assert visible == {a.pk for a in world["applications"]} | {other.pk}

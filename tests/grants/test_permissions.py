@@ -42,6 +42,7 @@ def world(
     conflicted_panel_member,
     panel_member,
     programme,
+    council,
 ):
     programme.max_open_grants = 3  # the grant below must not stop the draft's submission
     programme.save()
@@ -70,13 +71,14 @@ def world(
         "attachment": attachment.pk,
         "criterion": panel_round.criteria.first().pk,
         "organisation": organisation.pk,
+        "council": council.pk,
     }
 
 
 def _body(name, w):
     bodies = {
         "programme": {
-            "funder": w["organisation"],
+            "funder": w["council"],
             "name": "Summer fund",
             "budget": "5000.00",
             "min_award": "100.00",

@@ -131,26 +131,29 @@ EXPECTED = {
     "programmes": 2,
     # COUNT, the page (with panel size), criteria prefetch
     "rounds": 3,
-    # is_commissioner, COUNT, the page (with organisation, decision, grant); the budget
-    # lines are on the application's own page
+    # the person's scope (application_scope: their organisations, panel rounds, conflicts,
+    # funder councils and those councils' rounds, one query), COUNT, the page (with
+    # organisation, decision, grant); the budget lines are on the application's own page
     "applications": 3,
-    # parent application: is_commissioner, the application; then COUNT, the page (with actor)
-    "history": 4,
-    # is_commissioner, the application, COUNT, the page
-    "attachments": 4,
-    # is_commissioner, the application (declarable_by), COUNT, the page (with user)
+    # parent application: scope, the application; then the scope again for the events
+    # (a queryset does not keep it between reads), COUNT, the page (with actor)
+    "history": 5,
+    # scope, the application, scope, COUNT, the page
+    "attachments": 5,
+    # scope, the application (declarable_by), COUNT, the page (with user)
     "conflicts": 4,
-    # is_commissioner, the application, COUNT, the page (with criterion and scorer)
-    "scores": 4,
-    # is_commissioner, the round, COUNT, the page
-    "votes": 4,
-    # is_commissioner, COUNT, the page (with application, organisation, report); the
-    # tranches are on the grant's own page
+    # scope, the application, the commissioner's check (the programme's funder), COUNT,
+    # the page (with criterion and scorer)
+    "scores": 5,
+    # the round, COUNT, the page (the funder's rounds are a subquery)
+    "votes": 3,
+    # scope, COUNT, the page (with application, organisation, report); the tranches are
+    # on the grant's own page
     "grants": 3,
-    # is_commissioner, the grant, COUNT, the page
-    "payments": 4,
-    # is_commissioner, the round, its criteria (prefetched as on every round), the ranked
-    # applications (with organisation), their scores
+    # scope, the grant, scope, COUNT, the page
+    "payments": 5,
+    # the round, its criteria (prefetched as on every round), the commissioner's roles in
+    # the programme's funder, the ranked applications (with organisation), their scores
     "ranking": 5,
 }
 
@@ -187,14 +190,14 @@ def test_applications_list_as_an_applicant_is_constant_too(
             ApplicationFactory(round=open_round, organisation=organisation)
 
     make(10)
-    # is_commissioner, the person's organisations, panel rounds and conflicts
-    # (application_scope), COUNT, the page
+    # the person's organisations, panel rounds, conflicts and funder councils
+    # (application_scope, one query), COUNT, the page
     client = client_for(type(applicant).objects.get(pk=applicant.pk))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get("/api/v1/applications/", {"page_size": 200}).json()["count"] == 10
     make(90)
     client = client_for(type(applicant).objects.get(pk=applicant.pk))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get("/api/v1/applications/", {"page_size": 200}).json()["count"] == 100
 
 
