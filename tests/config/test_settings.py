@@ -68,6 +68,10 @@ def test_database_and_redis_urls_select_postgresql_and_a_real_broker():
         ({"CELERY_TASK_TIME_LIMIT": "ten"}, "CELERY_TASK_TIME_LIMIT='ten' is not a whole number"),
         ({"DEBUG": "0"}, "SECRET_KEY must be set"),
         (
+            {"DATABASE_URL": "postgres://u@db:5432/a", "PG_RANDOM_PAGE_COST": "ssd"},
+            "PG_RANDOM_PAGE_COST='ssd' is not a number",
+        ),
+        (
             {"CELERY_TASK_TIME_LIMIT": "4000"},
             "CELERY_TASK_TIME_LIMIT must be below CELERY_VISIBILITY_TIMEOUT",
         ),
