@@ -81,6 +81,18 @@ NOTES = [
     "scoped to their own council's programmes, the lists filtering on that council's round "
     "ids (resolved with the person's other ids in one query), so a page is counted over "
     "one council's applications only.",
+    "That scoping met a planner trap in a whole run: the export benchmark's 100,000 grants "
+    "and applications all belong to one other council and are the newest, so a council's "
+    "page sorted newest first finds its rows only after walking past them. With "
+    "PostgreSQL's default random_page_cost (4.0) the grants page walked the list-order "
+    "index past 101,715 rows (EXPLAIN ANALYZE 61 ms); with 1.1, the usual value for SSD "
+    "and now set on the app's connections (PG_RANDOM_PAGE_COST), it reads the council's "
+    "applications by round and sorts them (3.4 ms). The applications page still walks the "
+    "index past 102,695 rows (19 ms), the gap in this table. With a council's applications "
+    "spread over time, as in the generated national data, the walk meets a council's rows "
+    "at their share of the table and stays short; a composite index on round and creation "
+    "time, or a visible-id set fetched first when the count is small, would cover the "
+    "skewed case: not done.",
     "Audit overhead: the same submitted returns are submitted again inside a transaction "
     "that is rolled back, alternating with history recording on and off "
     "(`SIMPLE_HISTORY_ENABLED`), so both sides see the same rows in the same state.",
