@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -78,6 +79,27 @@ def machine() -> str:
     return f"{platform.machine()}, {cores} cores{memory}, Python {platform.python_version()}"
 
 
+_RATIO_TARGET = re.compile(r"≤ ([0-9.]+)×")
+
+
+def missed(figures: list[Figure]) -> list[Figure]:
+    """The figures over their ratio target, as the table shows them (two decimals)."""
+    over = []
+    for figure in figures:
+        match = _RATIO_TARGET.search(figure.target or "")
+        if match and figure.ratio is not None and round(figure.ratio, 2) > float(match[1]):
+            over.append(figure)
+    return over
+
+
+def _summary(figures: list[Figure]) -> str:
+    over = missed(figures)
+    if not over:
+        return "Every ratio target was met in this run."
+    named = "; ".join(f"{f.name} **{f.ratio:.2f}×** (target {f.target})" for f in over)
+    return f"Targets missed in this run: {named}. The notes say why."
+
+
 def write(figures: list[Figure], *, command: str, database: str, notes: list[str]) -> None:
     lines = [
         "# Benchmark results",
@@ -86,6 +108,8 @@ def write(figures: list[Figure], *, command: str, database: str, notes: list[str
         f"Machine: {machine()}. Database: {database}.",
         "",
         "Each figure is a ratio to a baseline measured in the same run over the same rows.",
+        "",
+        _summary(figures),
         "",
     ]
     for section in dict.fromkeys(f.section for f in figures):
