@@ -1,12 +1,10 @@
 """Collective impact through the API: who may read and compile it, the published form
 with small-number suppression (rule 10), the triggers, and reliability."""
 
-import threading
 import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from alliance.models import Contract, ContractStatus, Place, Return
 from alliance.services.returns import return_update
@@ -25,6 +23,7 @@ from tests.alliance.factories import (
     build_contract,
     complete_figures,
 )
+from tests.concurrency import at_once
 from tests.conftest import client_for
 from tests.reporting.conftest import celery_broker, closed_port
 from tests.reporting.impact.setup import a_return, periods
@@ -377,23 +376,6 @@ def test_a_duplicate_delivery_or_a_rerun_leaves_one_snapshot(
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_compiles_store_one_version(contract, framework, period, organisation, lead):
     a_return(period, organisation, lead, {framework["FE1"]: "12"})
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def compile_():
-        try:
-            barrier.wait()
-            impact_compile(contract_id=contract.pk, period_id=period.pk)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=compile_) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert at_once(lambda: impact_compile(contract_id=contract.pk, period_id=period.pk)) == []
     assert ImpactSnapshot.objects.filter(scope="period").count() == 1
     assert ImpactSnapshot.objects.filter(scope="to_date").count() == 1

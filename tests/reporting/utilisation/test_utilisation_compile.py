@@ -2,15 +2,14 @@
 add up, and versioned snapshots."""
 
 import io
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from reporting.utilisation.compile import NO_WARD, compile_utilisation
 from reporting.utilisation.models import UtilisationSnapshot
 from reporting.utilisation.services import utilisation_compile
+from tests.concurrency import at_once
 from tests.reporting.utilisation.conftest import a_grant, an_application
 
 
@@ -147,24 +146,7 @@ def test_compile_queries_do_not_grow_with_the_number_of_grants(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_compiles_store_one_version(programme, spread):
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def compile_():
-        try:
-            barrier.wait()
-            utilisation_compile(programme_id=programme.pk)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=compile_) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert at_once(lambda: utilisation_compile(programme_id=programme.pk)) == []
     assert UtilisationSnapshot.objects.count() == 1
 
 
