@@ -55,6 +55,8 @@ def test_workers_running_at_once_send_each_person_one_email(
 ):
     runs, errors = _run_at_once(4, days_before(period, 3))
     assert errors == []
+    # The workers really overlapped: another was waiting on a sender's row lock.
+    assert slow_mail.lock_waiters_seen >= 1
     people = {member.email, contributor.email, other_member.email}
     assert Counter(m.to[0] for m in mail.outbox) == dict.fromkeys(people, 1)
     assert sum(run.sent for run in runs) == 3
