@@ -34,6 +34,23 @@ class JobOutcome:
     file: JobFile | None = None
 
 
+def ids_from(params: dict[str, Any], names: tuple[str, ...], *, work: str) -> list[int]:
+    """The ids a compile's params must hold, exactly these and nothing else."""
+    if set(params) != set(names):
+        raise RuleBroken(
+            f"{work} takes {' and '.join(f'a {name}' for name in names)}, nothing else.",
+            rule="jobs.known_params",
+        )
+    return [int(params[name]) for name in names]
+
+
+def running_job_id(key: str) -> int | None:
+    """The job now running under `key`, for the snapshot it makes to record."""
+    from reporting.models import Job, JobState
+
+    return Job.objects.filter(key=key, state=JobState.RUNNING).values_list("pk", flat=True).first()
+
+
 def commissioners_only(user) -> bool:
     return access.is_commissioner(user)
 

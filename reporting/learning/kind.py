@@ -4,26 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from config.errors import RuleBroken
-from reporting.kinds import JobKind
+from reporting.kinds import JobKind, ids_from, running_job_id
 
 
 def _handler(params: dict[str, Any]) -> dict[str, Any]:
     from reporting.learning.services import learning_compile, learning_key
-    from reporting.models import Job, JobState
 
-    if set(params) != {"contract", "period"}:
-        raise RuleBroken(
-            "A shared learning compile takes a contract and a period, nothing else.",
-            rule="jobs.known_params",
-        )
-    contract_id, period_id = int(params["contract"]), int(params["period"])
-    # The job running this compile, recorded on the digest it makes.
-    job_id = (
-        Job.objects.filter(key=learning_key(contract_id, period_id), state=JobState.RUNNING)
-        .values_list("pk", flat=True)
-        .first()
+    contract_id, period_id = ids_from(
+        params, ("contract", "period"), work="A shared learning compile"
     )
+    job_id = running_job_id(learning_key(contract_id, period_id))
     return learning_compile(contract_id=contract_id, period_id=period_id, job_id=job_id)
 
 
